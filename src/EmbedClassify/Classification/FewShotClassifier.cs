@@ -1,0 +1,213 @@
+using Microsoft.Extensions.AI;
+
+namespace EmbedClassify;
+
+/// <summary>
+/// Represents a text classifier built from a few labelled examples per class: it embeds text with an
+/// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> and classifies the vectors with an <see cref="EmbeddingClassifier"/>.
+/// </summary>
+/// <remarks>
+/// Instances are immutable and thread-safe as long as the generator is. Each distinct text in one call is sent to the
+/// generator once; put a caching generator in front of a paid provider so that texts are never paid for twice across calls.
+/// </remarks>
+public sealed class FewShotClassifier
+{
+    /// <summary>
+    /// Initializes a new instance of the <see cref="FewShotClassifier"/> class from a fitted model, for example one loaded
+    /// from storage, and the generator that produced its vectors.
+    /// </summary>
+    /// <param name="generator">The generator that embeds texts to classify; it must be the model the classifier was fitted with.</param>
+    /// <param name="model">The fitted classifier.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="generator"/> or <paramref name="model"/> is <see langword="null"/>.</exception>
+    public FewShotClassifier(IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingClassifier model)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(model);
+        Generator = generator;
+        Model = model;
+    }
+
+    /// <summary>Gets the generator that embeds texts.</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> Generator { get; }
+
+    /// <summary>Gets the fitted classifier in embedding space.</summary>
+    public EmbeddingClassifier Model { get; }
+
+    /// <summary>Gets the class labels, in the order in which they first appeared among the examples.</summary>
+    public IReadOnlyList<string> Labels => Model.Labels;
+
+    /// <summary>
+    /// Embeds labelled examples and fits a classifier to them.
+    /// </summary>
+    /// <param name="generator">The embedding generator.</param>
+    /// <param name="examples">The labelled texts: at least one, with at least two distinct labels.</param>
+    /// <param name="options">The settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The fitted classifier.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="generator"/> or <paramref name="examples"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="examples"/> is empty, has fewer than two distinct labels, or holds a null or blank text or label.
+    /// These are checked before anything is sent to the generator.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The generator returned the wrong number of vectors, or vectors that are empty, all zeros, non-finite or of different lengths.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public static Task<FewShotClassifier> CreateAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator,
+        IEnumerable<LabeledExample> examples,
+        FewShotClassifierOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        CreateAsync(generator, examples, [], options, cancellationToken);
+
+    /// <summary>
+    /// Embeds labelled examples and unlabelled texts and fits a classifier to them; the unlabelled texts let the
+    /// <see cref="ClassificationStrategy.KMeans"/> strategy place its clusters where the data really lies.
+    /// </summary>
+    /// <param name="generator">The embedding generator.</param>
+    /// <param name="examples">The labelled texts: at least one, with at least two distinct labels.</param>
+    /// <param name="unlabeledTexts">Texts without labels (for example the batch about to be classified); may be empty.</param>
+    /// <param name="options">The settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The fitted classifier.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="generator"/>, <paramref name="examples"/> or <paramref name="unlabeledTexts"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// An argument is invalid as in <see cref="CreateAsync(IEmbeddingGenerator{string, Embedding{float}}, IEnumerable{LabeledExample}, FewShotClassifierOptions?, CancellationToken)"/>,
+    /// an unlabelled text is null or blank, or unlabelled texts were given to a strategy other than k-means.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The generator returned the wrong number of vectors, or vectors that are empty, all zeros, non-finite or of different lengths.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public static async Task<FewShotClassifier> CreateAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator,
+        IEnumerable<LabeledExample> examples,
+        IEnumerable<string> unlabeledTexts,
+        FewShotClassifierOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(unlabeledTexts);
+        LabeledExample[] exampleList = [.. examples];
+        string[] unlabeledList = [.. unlabeledTexts];
+        ValidateExamples(exampleList, requireTwoClasses: true);
+        TextBatch.Validate(unlabeledList, nameof(unlabeledTexts));
+        if (unlabeledList.Length > 0 && (options?.Strategy ?? ClassificationStrategy.NearestCentroid) != ClassificationStrategy.KMeans)
+        {
+            throw new ArgumentException(
+                $"Unlabelled texts are used only by the {nameof(ClassificationStrategy.KMeans)} strategy.",
+                nameof(unlabeledTexts));
+        }
+
+        string[] allTexts = [.. exampleList.Select(e => e.Text), .. unlabeledList];
+        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(generator, allTexts, expectedDimensions: null, cancellationToken).ConfigureAwait(false);
+        EmbeddingClassifier model = EmbeddingClassifier.Fit(
+            exampleList.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i])),
+            vectors.Skip(exampleList.Length),
+            options);
+        return new FewShotClassifier(generator, model);
+    }
+
+    /// <summary>
+    /// Returns a classifier that also knows <paramref name="examples"/>. Only the new texts are embedded; the vectors of
+    /// the existing examples are reused.
+    /// </summary>
+    /// <param name="examples">The labelled texts to add; they may bring new labels.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A new classifier; this instance is unchanged.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="examples"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An example has a null or blank text or label.</exception>
+    /// <exception cref="InvalidOperationException">The generator returned unusable vectors, or vectors of a length other than <see cref="EmbeddingClassifier.Dimensions"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<FewShotClassifier> AddExamplesAsync(IEnumerable<LabeledExample> examples, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        LabeledExample[] exampleList = [.. examples];
+        ValidateExamples(exampleList, requireTwoClasses: false);
+        if (exampleList.Length == 0)
+        {
+            return this;
+        }
+
+        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(
+            Generator, [.. exampleList.Select(e => e.Text)], Model.Dimensions, cancellationToken).ConfigureAwait(false);
+        EmbeddingClassifier model = Model.WithExamples(exampleList.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i])));
+        return new FewShotClassifier(Generator, model);
+    }
+
+    /// <summary>
+    /// Classifies one text.
+    /// </summary>
+    /// <param name="text">The text to classify.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The predicted label, its score and every class's score.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="text"/> is empty or white space.</exception>
+    /// <exception cref="InvalidOperationException">The generator returned an unusable vector or one of a length other than <see cref="EmbeddingClassifier.Dimensions"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<Prediction> PredictAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], Model.Dimensions, cancellationToken).ConfigureAwait(false);
+        return Model.Predict(vectors[0].Span);
+    }
+
+    /// <summary>
+    /// Classifies many texts with one call to the generator (repeated texts are embedded once).
+    /// </summary>
+    /// <param name="texts">The texts to classify.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>One prediction per text, in input order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="texts"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A text is null, empty or white space; the message gives its index.</exception>
+    /// <exception cref="InvalidOperationException">The generator returned the wrong number of vectors or unusable ones.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<IReadOnlyList<Prediction>> PredictBatchAsync(IEnumerable<string> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        string[] textList = [.. texts];
+        TextBatch.Validate(textList, nameof(texts));
+        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, textList, Model.Dimensions, cancellationToken).ConfigureAwait(false);
+        var predictions = new Prediction[vectors.Length];
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            predictions[i] = Model.Predict(vectors[i].Span);
+        }
+
+        return predictions;
+    }
+
+    private static void ValidateExamples(LabeledExample[] examples, bool requireTwoClasses)
+    {
+        if (requireTwoClasses && examples.Length == 0)
+        {
+            throw new ArgumentException("At least one example is required.", nameof(examples));
+        }
+
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < examples.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(examples[i].Text))
+            {
+                throw new ArgumentException(
+                    $"examples[{i}] has a {(examples[i].Text is null ? "null" : "blank")} text; every example needs text to embed.",
+                    nameof(examples));
+            }
+
+            string? label = examples[i].Label;
+            if (string.IsNullOrWhiteSpace(label))
+            {
+                throw new ArgumentException(
+                    $"examples[{i}] has a {(label is null ? "null" : "blank")} label; every example needs a label.",
+                    nameof(examples));
+            }
+
+            labels.Add(label);
+        }
+
+        if (requireTwoClasses && labels.Count < 2)
+        {
+            throw new ArgumentException(
+                $"Every example has the label '{labels.First()}'; a classifier needs examples of at least two classes.",
+                nameof(examples));
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.AI;
+
+namespace EmbedClassify;
+
+/// <summary>
+/// Sends texts to a generator once each and checks what comes back, so that a misbehaving provider is reported as such
+/// instead of surfacing later as a confusing argument error.
+/// </summary>
+internal static class TextBatch
+{
+    public static void Validate(string[] texts, string parameterName)
+    {
+        for (int i = 0; i < texts.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(texts[i]))
+            {
+                throw new ArgumentException(
+                    $"{parameterName}[{i}] is {(texts[i] is null ? "null" : "empty or white space")}; there is nothing to embed.",
+                    parameterName);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Embeds <paramref name="texts"/> with one generator call for the distinct texts and returns one vector per input, in order.
+    /// </summary>
+    public static async Task<ReadOnlyMemory<float>[]> EmbedAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator,
+        string[] texts,
+        int? expectedDimensions,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (texts.Length == 0)
+        {
+            return [];
+        }
+
+        var slotOfText = new Dictionary<string, int>(StringComparer.Ordinal);
+        var distinct = new List<string>(texts.Length);
+        var slots = new int[texts.Length];
+        for (int i = 0; i < texts.Length; i++)
+        {
+            if (!slotOfText.TryGetValue(texts[i], out int slot))
+            {
+                slot = distinct.Count;
+                slotOfText.Add(texts[i], slot);
+                distinct.Add(texts[i]);
+            }
+
+            slots[i] = slot;
+        }
+
+        GeneratedEmbeddings<Embedding<float>> generated = await generator
+            .GenerateAsync(distinct, options: null, cancellationToken)
+            .ConfigureAwait(false);
+        if (generated is null || generated.Count != distinct.Count)
+        {
+            throw new InvalidOperationException(
+                $"The embedding generator returned {generated?.Count ?? 0} embeddings for {distinct.Count} distinct inputs.");
+        }
+
+        int dimensions = expectedDimensions ?? generated[0].Vector.Length;
+        for (int i = 0; i < generated.Count; i++)
+        {
+            ReadOnlySpan<float> vector = generated[i].Vector.Span;
+            if (vector.Length != dimensions)
+            {
+                throw new InvalidOperationException(expectedDimensions is null
+                    ? $"The embedding generator returned vectors of different lengths ({dimensions} and {vector.Length}) in one call."
+                    : $"The embedding generator returned a {vector.Length}-dimensional vector but the classifier holds {dimensions}-dimensional vectors; was it built with another model?");
+            }
+
+            float norm = VectorMath.Norm(vector);
+            if (!float.IsFinite(norm) || norm == 0)
+            {
+                throw new InvalidOperationException(
+                    $"The embedding generator returned a vector that is {(norm == 0 ? "all zeros" : "not finite (NaN or infinity)")} for input {Array.IndexOf(slots, i)}.");
+            }
+        }
+
+        var result = new ReadOnlyMemory<float>[texts.Length];
+        for (int i = 0; i < texts.Length; i++)
+        {
+            result[i] = generated[slots[i]].Vector;
+        }
+
+        return result;
+    }
+}

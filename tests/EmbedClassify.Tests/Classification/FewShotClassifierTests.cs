@@ -1,0 +1,259 @@
+using EmbedClassify.Tests.TestDoubles;
+
+namespace EmbedClassify.Tests.Classification;
+
+public class FewShotClassifierTests
+{
+    private static readonly LabeledExample[] Examples =
+    [
+        new("win a free prize now", "spam"),
+        new("cheap pills free offer", "spam"),
+        new("meeting notes for monday", "ham"),
+        new("lunch with the team on monday", "ham"),
+    ];
+
+    [Test]
+    public async Task PredictAsync_ReturnsLabelOfMostSimilarClass()
+    {
+        var classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples);
+
+        Prediction spam = await classifier.PredictAsync("free prize offer");
+        Prediction ham = await classifier.PredictAsync("team meeting monday");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(spam.Label, Is.EqualTo("spam"));
+            Assert.That(ham.Label, Is.EqualTo("ham"));
+            Assert.That(classifier.Labels, Is.EqualTo(new[] { "spam", "ham" }));
+            Assert.That(spam.Score, Is.GreaterThan(spam.Scores.Single(s => s.Label == "ham").Score));
+        });
+    }
+
+    [Test]
+    public async Task CreateAsync_SendsEachDistinctTextOnce_InOneCall()
+    {
+        var generator = BagOfWords.Generator();
+        LabeledExample[] examples = [.. Examples, new("win a free prize now", "spam")];
+
+        await FewShotClassifier.CreateAsync(generator, examples);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(generator.Calls, Has.Count.EqualTo(1));
+            Assert.That(generator.TextsSent, Is.EqualTo(Examples.Select(e => e.Text)));
+        });
+    }
+
+    [Test]
+    public void CreateAsync_ValidatesEverythingBeforeCallingTheGenerator()
+    {
+        var generator = BagOfWords.Generator();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => FewShotClassifier.CreateAsync(null!, Examples), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("generator"));
+            Assert.That(() => FewShotClassifier.CreateAsync(generator, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("examples"));
+            Assert.That(() => FewShotClassifier.CreateAsync(generator, []), Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("At least one"));
+            Assert.That(
+                () => FewShotClassifier.CreateAsync(generator, [new("a text", "only"), new("b text", "only")]),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("at least two classes"));
+            Assert.That(
+                () => FewShotClassifier.CreateAsync(generator, [Examples[0], new("   ", "ham")]),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("examples[1] has a blank text"));
+            Assert.That(
+                () => FewShotClassifier.CreateAsync(generator, [Examples[0], new(null!, "ham")]),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("examples[1] has a null text"));
+            Assert.That(
+                () => FewShotClassifier.CreateAsync(generator, [Examples[0], new("hello", null!)]),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("examples[1] has a null label"));
+            Assert.That(
+                () => FewShotClassifier.CreateAsync(generator, Examples, ["fine", ""], new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans }),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("unlabeledTexts").And.Message.Contains("unlabeledTexts[1]"));
+            Assert.That(
+                () => FewShotClassifier.CreateAsync(generator, Examples, ["unlabelled text"]),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("unlabeledTexts").And.Message.Contains("KMeans"));
+        });
+        Assert.That(generator.Calls, Is.Empty, "nothing may be paid for before the input is known to be valid");
+    }
+
+    [Test]
+    public async Task CreateAsync_EmbedsUnlabeledTextsInTheSameCall_ForKMeans()
+    {
+        var generator = BagOfWords.Generator();
+
+        var classifier = await FewShotClassifier.CreateAsync(
+            generator,
+            Examples,
+            ["free free prize", "monday meeting"],
+            new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(generator.Calls, Has.Count.EqualTo(1));
+            Assert.That(generator.Calls[0], Has.Count.EqualTo(6));
+            Assert.That(classifier.Model.UnlabeledCount, Is.EqualTo(2));
+            Assert.That(classifier.Model.Strategy, Is.EqualTo(ClassificationStrategy.KMeans));
+        });
+    }
+
+    [Test]
+    public async Task PredictAsync_RejectsNullOrBlankText()
+    {
+        var classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => classifier.PredictAsync(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("text"));
+            Assert.That(() => classifier.PredictAsync(" \t"), Throws.ArgumentException.With.Property("ParamName").EqualTo("text"));
+        });
+    }
+
+    [Test]
+    public async Task PredictBatchAsync_KeepsInputOrder_AndEmbedsRepeatedTextsOnce()
+    {
+        var generator = BagOfWords.Generator();
+        var classifier = await FewShotClassifier.CreateAsync(generator, Examples);
+        string[] texts = ["free prize", "monday lunch", "free prize", "cheap pills"];
+
+        IReadOnlyList<Prediction> predictions = await classifier.PredictBatchAsync(texts);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(predictions.Select(p => p.Label), Is.EqualTo(new[] { "spam", "ham", "spam", "spam" }));
+            Assert.That(generator.Calls, Has.Count.EqualTo(2));
+            Assert.That(generator.Calls[1], Is.EqualTo(new[] { "free prize", "monday lunch", "cheap pills" }));
+        });
+    }
+
+    [Test]
+    public async Task PredictBatchAsync_ReturnsEmpty_WithoutCallingTheGenerator_ForNoTexts()
+    {
+        var generator = BagOfWords.Generator();
+        var classifier = await FewShotClassifier.CreateAsync(generator, Examples);
+
+        IReadOnlyList<Prediction> predictions = await classifier.PredictBatchAsync([]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(predictions, Is.Empty);
+            Assert.That(generator.Calls, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task PredictBatchAsync_NamesTheIndexOfABadText()
+    {
+        var classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples);
+
+        Assert.That(
+            () => classifier.PredictBatchAsync(["fine", "also fine", null!]),
+            Throws.ArgumentException.With.Property("ParamName").EqualTo("texts").And.Message.Contains("texts[2] is null"));
+    }
+
+    [Test]
+    public async Task AddExamplesAsync_EmbedsOnlyTheNewTexts_AndLearnsNewLabels()
+    {
+        var generator = BagOfWords.Generator();
+        var classifier = await FewShotClassifier.CreateAsync(generator, Examples);
+
+        FewShotClassifier extended = await classifier.AddExamplesAsync([new("invoice payment due", "billing"), new("pay the invoice", "billing")]);
+        Prediction prediction = await extended.PredictAsync("invoice due");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(generator.Calls, Has.Count.EqualTo(3));
+            Assert.That(generator.Calls[1], Is.EqualTo(new[] { "invoice payment due", "pay the invoice" }));
+            Assert.That(prediction.Label, Is.EqualTo("billing"));
+            Assert.That(classifier.Labels, Has.Count.EqualTo(2), "the original classifier is unchanged");
+        });
+    }
+
+    [Test]
+    public void CreateAsync_Throws_WhenGeneratorReturnsWrongCount()
+    {
+        var generator = new FakeEmbeddingGenerator((texts, _) => [.. texts.Skip(1).Select(BagOfWords.Embed)]);
+
+        Assert.That(
+            () => FewShotClassifier.CreateAsync(generator, Examples),
+            Throws.InvalidOperationException.With.Message.Contains("returned 3 embeddings for 4 distinct inputs"));
+    }
+
+    [Test]
+    public void CreateAsync_Throws_WhenGeneratorReturnsMixedDimensions()
+    {
+        int call = 0;
+        var generator = new FakeEmbeddingGenerator(_ => new float[call++ == 2 ? 8 : 4].Select((_, i) => i + 1f).ToArray());
+
+        Assert.That(
+            () => FewShotClassifier.CreateAsync(generator, Examples),
+            Throws.InvalidOperationException.With.Message.Contains("different lengths"));
+    }
+
+    [TestCase(float.NaN, "not finite")]
+    [TestCase(float.PositiveInfinity, "not finite")]
+    [TestCase(0f, "all zeros")]
+    public void CreateAsync_Throws_WhenGeneratorReturnsUnusableVector(float value, string expected)
+    {
+        var generator = new FakeEmbeddingGenerator(text => text == Examples[2].Text ? [value, value] : [1f, 2f]);
+
+        Assert.That(
+            () => FewShotClassifier.CreateAsync(generator, Examples),
+            Throws.InvalidOperationException.With.Message.Contains(expected).And.Message.Contains("input 2"));
+    }
+
+    [Test]
+    public async Task PredictAsync_Throws_WhenGeneratorChangesDimensions()
+    {
+        int dimensions = BagOfWords.Dimensions;
+        var generator = new FakeEmbeddingGenerator(text => [.. BagOfWords.Embed(text).Take(dimensions)]);
+        var classifier = await FewShotClassifier.CreateAsync(generator, Examples);
+        dimensions = 10;
+
+        Assert.That(
+            () => classifier.PredictAsync("free prize"),
+            Throws.InvalidOperationException.With.Message.Contains("10-dimensional").And.Message.Contains("64-dimensional"));
+    }
+
+    [Test]
+    public void CreateAsync_HonoursCancellation_BeforeCallingTheGenerator()
+    {
+        var generator = BagOfWords.Generator();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => FewShotClassifier.CreateAsync(generator, Examples, cancellationToken: cts.Token), Throws.InstanceOf<OperationCanceledException>());
+            Assert.That(generator.Calls, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task PredictBatchAsync_PassesTheTokenToTheGenerator()
+    {
+        using var cts = new CancellationTokenSource();
+        CancellationToken seen = default;
+        var generator = new FakeEmbeddingGenerator((texts, token) =>
+        {
+            seen = token;
+            return [.. texts.Select(BagOfWords.Embed)];
+        });
+        var classifier = await FewShotClassifier.CreateAsync(generator, Examples);
+
+        await classifier.PredictBatchAsync(["free prize"], cts.Token);
+
+        Assert.That(seen, Is.EqualTo(cts.Token));
+    }
+
+    [Test]
+    public void Constructor_RejectsNulls()
+    {
+        var model = EmbeddingClassifier.Fit([new("a", new float[] { 1, 0 }), new("b", new float[] { 0, 1 })]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => new FewShotClassifier(null!, model), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("generator"));
+            Assert.That(() => new FewShotClassifier(BagOfWords.Generator(), null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("model"));
+        });
+    }
+}
