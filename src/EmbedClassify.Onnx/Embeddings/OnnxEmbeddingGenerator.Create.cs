@@ -78,7 +78,7 @@ public sealed partial class OnnxEmbeddingGenerator
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
         options = options?.Clone() ?? new OnnxEmbeddingGeneratorOptions();
 
-        string directory = Path.GetFullPath(modelDirectory);
+        string directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory));
         if (!Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException($"The model folder '{directory}' does not exist.");
@@ -94,7 +94,7 @@ public sealed partial class OnnxEmbeddingGenerator
         }
 
         SentenceEmbeddingModel model = SentenceEmbeddingModel.Create(modelPath, options.IntraOpThreads);
-        string modelId = options.ModelId ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
+        string modelId = options.ModelId ?? (Path.GetFileName(directory) is { Length: > 0 } name ? name : directory);
         return new OnnxEmbeddingGenerator(model, encoder, options, modelId, new Uri(directory));
     }
 
