@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace EmbedClassify;
 
 public static partial class VectorMath
@@ -36,9 +40,91 @@ public static partial class VectorMath
             throw new ArgumentException("The spans must not partially overlap.", nameof(destination));
         }
 
-        for (int i = 0; i < source.Length; i++)
+        ref float sRef = ref MemoryMarshal.GetReference(source);
+        ref float dRef = ref MemoryMarshal.GetReference(destination);
+        nuint length = (nuint)source.Length;
+
+        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
         {
-            destination[i] += source[i];
+            nuint width = (nuint)Vector512<float>.Count;
+
+            // The overlapping last vector is summed before the loop overwrites its first lanes.
+            nuint last = length - width;
+            Vector512<float> end = Vector512.LoadUnsafe(ref dRef, last) + Vector512.LoadUnsafe(ref sRef, last);
+
+            nuint i = 0;
+            for (; i + (4 * width) <= length; i += 4 * width)
+            {
+                (Vector512.LoadUnsafe(ref dRef, i) + Vector512.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+                (Vector512.LoadUnsafe(ref dRef, i + width) + Vector512.LoadUnsafe(ref sRef, i + width)).StoreUnsafe(ref dRef, i + width);
+                (Vector512.LoadUnsafe(ref dRef, i + (2 * width)) + Vector512.LoadUnsafe(ref sRef, i + (2 * width))).StoreUnsafe(ref dRef, i + (2 * width));
+                (Vector512.LoadUnsafe(ref dRef, i + (3 * width)) + Vector512.LoadUnsafe(ref sRef, i + (3 * width))).StoreUnsafe(ref dRef, i + (3 * width));
+            }
+
+            for (; i + width <= length; i += width)
+            {
+                (Vector512.LoadUnsafe(ref dRef, i) + Vector512.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+            }
+
+            end.StoreUnsafe(ref dRef, last);
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
+        {
+            nuint width = (nuint)Vector256<float>.Count;
+
+            // The overlapping last vector is summed before the loop overwrites its first lanes.
+            nuint last = length - width;
+            Vector256<float> end = Vector256.LoadUnsafe(ref dRef, last) + Vector256.LoadUnsafe(ref sRef, last);
+
+            nuint i = 0;
+            for (; i + (4 * width) <= length; i += 4 * width)
+            {
+                (Vector256.LoadUnsafe(ref dRef, i) + Vector256.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+                (Vector256.LoadUnsafe(ref dRef, i + width) + Vector256.LoadUnsafe(ref sRef, i + width)).StoreUnsafe(ref dRef, i + width);
+                (Vector256.LoadUnsafe(ref dRef, i + (2 * width)) + Vector256.LoadUnsafe(ref sRef, i + (2 * width))).StoreUnsafe(ref dRef, i + (2 * width));
+                (Vector256.LoadUnsafe(ref dRef, i + (3 * width)) + Vector256.LoadUnsafe(ref sRef, i + (3 * width))).StoreUnsafe(ref dRef, i + (3 * width));
+            }
+
+            for (; i + width <= length; i += width)
+            {
+                (Vector256.LoadUnsafe(ref dRef, i) + Vector256.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+            }
+
+            end.StoreUnsafe(ref dRef, last);
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<float>.Count)
+        {
+            nuint width = (nuint)Vector128<float>.Count;
+
+            // The overlapping last vector is summed before the loop overwrites its first lanes.
+            nuint last = length - width;
+            Vector128<float> end = Vector128.LoadUnsafe(ref dRef, last) + Vector128.LoadUnsafe(ref sRef, last);
+
+            nuint i = 0;
+            for (; i + (4 * width) <= length; i += 4 * width)
+            {
+                (Vector128.LoadUnsafe(ref dRef, i) + Vector128.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+                (Vector128.LoadUnsafe(ref dRef, i + width) + Vector128.LoadUnsafe(ref sRef, i + width)).StoreUnsafe(ref dRef, i + width);
+                (Vector128.LoadUnsafe(ref dRef, i + (2 * width)) + Vector128.LoadUnsafe(ref sRef, i + (2 * width))).StoreUnsafe(ref dRef, i + (2 * width));
+                (Vector128.LoadUnsafe(ref dRef, i + (3 * width)) + Vector128.LoadUnsafe(ref sRef, i + (3 * width))).StoreUnsafe(ref dRef, i + (3 * width));
+            }
+
+            for (; i + width <= length; i += width)
+            {
+                (Vector128.LoadUnsafe(ref dRef, i) + Vector128.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+            }
+
+            end.StoreUnsafe(ref dRef, last);
+            return;
+        }
+
+        for (nuint i = 0; i < length; i++)
+        {
+            Unsafe.Add(ref dRef, i) += Unsafe.Add(ref sRef, i);
         }
     }
 }

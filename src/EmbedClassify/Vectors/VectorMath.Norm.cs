@@ -51,14 +51,5 @@ public static partial class VectorMath
         return norm;
     }
 
-    private static float SumOfSquaresCore(ReadOnlySpan<float> x)
-    {
-        float sum = 0f;
-        for (int i = 0; i < x.Length; i++)
-        {
-            sum = MathF.FusedMultiplyAdd(x[i], x[i], sum);
-        }
-
-        return sum;
-    }
+    private static float SumOfSquaresCore(ReadOnlySpan<float> x) => DotCore(x, x);
 }

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace EmbedClassify;
 
 public static partial class VectorMath
@@ -20,9 +24,93 @@ public static partial class VectorMath
 
     private static void ScaleCore(Span<float> x, float factor)
     {
-        for (int i = 0; i < x.Length; i++)
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        nuint length = (nuint)x.Length;
+
+        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
         {
-            x[i] *= factor;
+            nuint width = (nuint)Vector512<float>.Count;
+            Vector512<float> f = Vector512.Create(factor);
+
+            // The overlapping last vector is scaled before the loop overwrites its first lanes.
+            nuint last = length - width;
+            Vector512<float> end = Vector512.LoadUnsafe(ref xRef, last) * f;
+
+            nuint i = 0;
+            for (; i + (4 * width) <= length; i += 4 * width)
+            {
+                (Vector512.LoadUnsafe(ref xRef, i) * f).StoreUnsafe(ref xRef, i);
+                (Vector512.LoadUnsafe(ref xRef, i + width) * f).StoreUnsafe(ref xRef, i + width);
+                (Vector512.LoadUnsafe(ref xRef, i + (2 * width)) * f).StoreUnsafe(ref xRef, i + (2 * width));
+                (Vector512.LoadUnsafe(ref xRef, i + (3 * width)) * f).StoreUnsafe(ref xRef, i + (3 * width));
+            }
+
+            for (; i + width <= length; i += width)
+            {
+                (Vector512.LoadUnsafe(ref xRef, i) * f).StoreUnsafe(ref xRef, i);
+            }
+
+            end.StoreUnsafe(ref xRef, last);
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
+        {
+            nuint width = (nuint)Vector256<float>.Count;
+            Vector256<float> f = Vector256.Create(factor);
+
+            // The overlapping last vector is scaled before the loop overwrites its first lanes.
+            nuint last = length - width;
+            Vector256<float> end = Vector256.LoadUnsafe(ref xRef, last) * f;
+
+            nuint i = 0;
+            for (; i + (4 * width) <= length; i += 4 * width)
+            {
+                (Vector256.LoadUnsafe(ref xRef, i) * f).StoreUnsafe(ref xRef, i);
+                (Vector256.LoadUnsafe(ref xRef, i + width) * f).StoreUnsafe(ref xRef, i + width);
+                (Vector256.LoadUnsafe(ref xRef, i + (2 * width)) * f).StoreUnsafe(ref xRef, i + (2 * width));
+                (Vector256.LoadUnsafe(ref xRef, i + (3 * width)) * f).StoreUnsafe(ref xRef, i + (3 * width));
+            }
+
+            for (; i + width <= length; i += width)
+            {
+                (Vector256.LoadUnsafe(ref xRef, i) * f).StoreUnsafe(ref xRef, i);
+            }
+
+            end.StoreUnsafe(ref xRef, last);
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<float>.Count)
+        {
+            nuint width = (nuint)Vector128<float>.Count;
+            Vector128<float> f = Vector128.Create(factor);
+
+            // The overlapping last vector is scaled before the loop overwrites its first lanes.
+            nuint last = length - width;
+            Vector128<float> end = Vector128.LoadUnsafe(ref xRef, last) * f;
+
+            nuint i = 0;
+            for (; i + (4 * width) <= length; i += 4 * width)
+            {
+                (Vector128.LoadUnsafe(ref xRef, i) * f).StoreUnsafe(ref xRef, i);
+                (Vector128.LoadUnsafe(ref xRef, i + width) * f).StoreUnsafe(ref xRef, i + width);
+                (Vector128.LoadUnsafe(ref xRef, i + (2 * width)) * f).StoreUnsafe(ref xRef, i + (2 * width));
+                (Vector128.LoadUnsafe(ref xRef, i + (3 * width)) * f).StoreUnsafe(ref xRef, i + (3 * width));
+            }
+
+            for (; i + width <= length; i += width)
+            {
+                (Vector128.LoadUnsafe(ref xRef, i) * f).StoreUnsafe(ref xRef, i);
+            }
+
+            end.StoreUnsafe(ref xRef, last);
+            return;
+        }
+
+        for (nuint i = 0; i < length; i++)
+        {
+            Unsafe.Add(ref xRef, i) *= factor;
         }
     }
 }
