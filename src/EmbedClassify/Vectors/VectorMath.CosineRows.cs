@@ -42,6 +42,8 @@ public static partial class VectorMath
         nuint dimension = (nuint)query.Length;
         float queryNormSquared = SumOfSquaresCore(query);
 
+        // Processes rows like DotRows, and for the same reasons; only the 512-bit rung has the
+        // registers to keep two rows' dot products and sums of squares in flight.
         int row = 0;
         if (Vector512.IsHardwareAccelerated && dimension >= (nuint)Vector512<float>.Count)
         {
@@ -69,11 +71,12 @@ public static partial class VectorMath
         nuint tail = dimension - width;
         Vector512<float> tailMask = TailMask512(width - (dimension % width));
         bool hasTail = dimension % width != 0;
+        int stride = destination.Length / 2;
         int row = 0;
-        for (; row + 2 <= destination.Length; row += 2)
+        for (; row < stride; row++)
         {
             ref float row0 = ref Unsafe.Add(ref matrixRef, (nuint)row * dimension);
-            ref float row1 = ref Unsafe.Add(ref matrixRef, ((nuint)row + 1) * dimension);
+            ref float row1 = ref Unsafe.Add(ref matrixRef, ((nuint)row + (nuint)stride) * dimension);
             Vector512<float> dot00 = Vector512<float>.Zero;
             Vector512<float> dot01 = Vector512<float>.Zero;
             Vector512<float> dot02 = Vector512<float>.Zero;
@@ -150,13 +153,13 @@ public static partial class VectorMath
                 Vector512.Sum((dot00 + dot01) + (dot02 + dot03)),
                 queryNormSquared,
                 Vector512.Sum((sq00 + sq01) + (sq02 + sq03)));
-            destination[row + 1] = Cosine(
+            destination[row + stride] = Cosine(
                 Vector512.Sum((dot10 + dot11) + (dot12 + dot13)),
                 queryNormSquared,
                 Vector512.Sum((sq10 + sq11) + (sq12 + sq13)));
         }
 
-        return row;
+        return stride * 2;
     }
 
     private static int CosineRows256(ref float queryRef, ref float matrixRef, Span<float> destination, nuint dimension, float queryNormSquared)
@@ -166,7 +169,7 @@ public static partial class VectorMath
         Vector256<float> tailMask = TailMask256(width - (dimension % width));
         bool hasTail = dimension % width != 0;
         int row = 0;
-        for (; row + 1 <= destination.Length; row += 1)
+        for (; row < destination.Length; row++)
         {
             ref float row0 = ref Unsafe.Add(ref matrixRef, (nuint)row * dimension);
             Vector256<float> dot00 = Vector256<float>.Zero;
@@ -231,7 +234,7 @@ public static partial class VectorMath
         Vector128<float> tailMask = TailMask128(width - (dimension % width));
         bool hasTail = dimension % width != 0;
         int row = 0;
-        for (; row + 1 <= destination.Length; row += 1)
+        for (; row < destination.Length; row++)
         {
             ref float row0 = ref Unsafe.Add(ref matrixRef, (nuint)row * dimension);
             Vector128<float> dot00 = Vector128<float>.Zero;
