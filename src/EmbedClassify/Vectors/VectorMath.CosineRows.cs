@@ -15,7 +15,8 @@ public static partial class VectorMath
     /// </param>
     /// <param name="destination">The span that receives one cosine similarity per row.</param>
     /// <exception cref="ArgumentException">
-    /// The length of <paramref name="matrix"/> is not <c>destination.Length * query.Length</c>.
+    /// The length of <paramref name="matrix"/> is not <c>destination.Length * query.Length</c>, or
+    /// <paramref name="destination"/> overlaps <paramref name="query"/> or <paramref name="matrix"/>.
     /// </exception>
     /// <remarks>
     /// <para>
@@ -30,7 +31,7 @@ public static partial class VectorMath
     /// </para>
     /// <para>
     /// This method is thread-safe as long as no other thread writes to <paramref name="destination"/>
-    /// at the same time. <paramref name="destination"/> must not overlap the inputs.
+    /// at the same time.
     /// </para>
     /// </remarks>
     public static void CosineRows(ReadOnlySpan<float> query, ReadOnlySpan<float> matrix, Span<float> destination)

@@ -15,7 +15,8 @@ public static partial class VectorMath
     /// </param>
     /// <param name="destination">The span that receives one dot product per row.</param>
     /// <exception cref="ArgumentException">
-    /// The length of <paramref name="matrix"/> is not <c>destination.Length * query.Length</c>.
+    /// The length of <paramref name="matrix"/> is not <c>destination.Length * query.Length</c>, or
+    /// <paramref name="destination"/> overlaps <paramref name="query"/> or <paramref name="matrix"/>.
     /// </exception>
     /// <remarks>
     /// <para>
@@ -28,7 +29,7 @@ public static partial class VectorMath
     /// </para>
     /// <para>
     /// This method is thread-safe as long as no other thread writes to <paramref name="destination"/>
-    /// at the same time. <paramref name="destination"/> must not overlap the inputs.
+    /// at the same time.
     /// </para>
     /// </remarks>
     public static void DotRows(ReadOnlySpan<float> query, ReadOnlySpan<float> matrix, Span<float> destination)
@@ -73,6 +74,13 @@ public static partial class VectorMath
             throw new ArgumentException(
                 "The matrix length must equal the destination length times the query length.",
                 nameof(matrix));
+        }
+
+        // Results are written while rows are still being read, so overlap would corrupt them.
+        ReadOnlySpan<float> output = destination;
+        if (output.Overlaps(query) || output.Overlaps(matrix))
+        {
+            throw new ArgumentException("The destination must not overlap the query or the matrix.", nameof(destination));
         }
     }
 

@@ -149,6 +149,21 @@ public partial class VectorMathTests
     }
 
     [Test]
+    public void Rows_ThrowArgumentExceptionForDestination_WhenItOverlapsAnInput()
+    {
+        float[] buffer = new float[4 + (4 * 4)];
+
+        var overlapsQuery = Assert.Throws<ArgumentException>(() => VectorMath.DotRows(buffer.AsSpan(2, 4), buffer.AsSpan(4, 16), buffer.AsSpan(0, 4)));
+        var overlapsMatrix = Assert.Throws<ArgumentException>(() => VectorMath.CosineRows(new float[4], buffer.AsSpan(0, 16), buffer.AsSpan(12, 4)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(overlapsQuery.ParamName, Is.EqualTo("destination"));
+            Assert.That(overlapsMatrix.ParamName, Is.EqualTo("destination"));
+        });
+    }
+
+    [Test]
     public void Rows_SetEveryResultToZero_WhenQueryIsEmpty()
     {
         float[] destination = [1, 2, 3];
