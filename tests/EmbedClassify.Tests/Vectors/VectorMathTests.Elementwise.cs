@@ -16,7 +16,7 @@ public partial class VectorMathTests
 
                 VectorMath.Add(source, destination);
 
-                Assert.That(destination, Is.EqualTo(expected), $"length {length}, offset {offset}");
+                Assert.That(destination.AsSpan().CommonPrefixLength(expected), Is.EqualTo(length), $"first wrong element, length {length}, offset {offset}");
                 Assert.That(destination.Array![offset + length], Is.NaN, "wrote past the end");
             }
         }
@@ -76,7 +76,7 @@ public partial class VectorMathTests
 
                 VectorMath.Scale(x, factor);
 
-                Assert.That(x, Is.EqualTo(expected), $"length {length}, offset {offset}");
+                Assert.That(x.AsSpan().CommonPrefixLength(expected), Is.EqualTo(length), $"first wrong element, length {length}, offset {offset}");
                 Assert.That(x.Array![offset + length], Is.NaN, "wrote past the end");
             }
         }
