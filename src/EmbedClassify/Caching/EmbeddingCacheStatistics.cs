@@ -1,0 +1,21 @@
+namespace EmbedClassify;
+
+/// <summary>
+/// Represents a snapshot of the counters of a <see cref="CachingEmbeddingGenerator"/>.
+/// </summary>
+/// <param name="Hits">The number of distinct texts per call that were answered from the cache.</param>
+/// <param name="Misses">The number of distinct texts per call that were not in the cache (including corrupt entries).</param>
+/// <param name="ProviderCalls">The number of calls made to the inner generator, including failed ones.</param>
+/// <param name="TextsSent">The number of texts sent to the inner generator, including those of failed calls.</param>
+/// <param name="TokensSent">
+/// The number of input tokens the inner generator reported in <see cref="Microsoft.Extensions.AI.GeneratedEmbeddings{TEmbedding}.Usage"/>;
+/// calls whose provider reports no usage add nothing.
+/// </param>
+/// <param name="CorruptEntries">The number of cache entries that failed verification and were discarded.</param>
+public readonly record struct EmbeddingCacheStatistics(
+    long Hits,
+    long Misses,
+    long ProviderCalls,
+    long TextsSent,
+    long TokensSent,
+    long CorruptEntries);
