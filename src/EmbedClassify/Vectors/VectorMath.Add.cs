@@ -40,88 +40,109 @@ public static partial class VectorMath
             throw new ArgumentException("The spans must not partially overlap.", nameof(destination));
         }
 
+        // Aligned like Scale; the first and last vectors are summed before the loop and stored after it.
         ref float sRef = ref MemoryMarshal.GetReference(source);
         ref float dRef = ref MemoryMarshal.GetReference(destination);
         nuint length = (nuint)source.Length;
 
         if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
         {
-            nuint width = (nuint)Vector512<float>.Count;
-
-            // The overlapping last vector is summed before the loop overwrites its first lanes.
-            nuint last = length - width;
-            Vector512<float> end = Vector512.LoadUnsafe(ref dRef, last) + Vector512.LoadUnsafe(ref sRef, last);
-
-            nuint i = 0;
-            for (; i + (4 * width) <= length; i += 4 * width)
-            {
-                (Vector512.LoadUnsafe(ref dRef, i) + Vector512.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
-                (Vector512.LoadUnsafe(ref dRef, i + width) + Vector512.LoadUnsafe(ref sRef, i + width)).StoreUnsafe(ref dRef, i + width);
-                (Vector512.LoadUnsafe(ref dRef, i + (2 * width)) + Vector512.LoadUnsafe(ref sRef, i + (2 * width))).StoreUnsafe(ref dRef, i + (2 * width));
-                (Vector512.LoadUnsafe(ref dRef, i + (3 * width)) + Vector512.LoadUnsafe(ref sRef, i + (3 * width))).StoreUnsafe(ref dRef, i + (3 * width));
-            }
-
-            for (; i + width <= length; i += width)
-            {
-                (Vector512.LoadUnsafe(ref dRef, i) + Vector512.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
-            }
-
-            end.StoreUnsafe(ref dRef, last);
+            Add512(ref dRef, ref sRef, length);
             return;
         }
 
         if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
         {
-            nuint width = (nuint)Vector256<float>.Count;
-
-            // The overlapping last vector is summed before the loop overwrites its first lanes.
-            nuint last = length - width;
-            Vector256<float> end = Vector256.LoadUnsafe(ref dRef, last) + Vector256.LoadUnsafe(ref sRef, last);
-
-            nuint i = 0;
-            for (; i + (4 * width) <= length; i += 4 * width)
-            {
-                (Vector256.LoadUnsafe(ref dRef, i) + Vector256.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
-                (Vector256.LoadUnsafe(ref dRef, i + width) + Vector256.LoadUnsafe(ref sRef, i + width)).StoreUnsafe(ref dRef, i + width);
-                (Vector256.LoadUnsafe(ref dRef, i + (2 * width)) + Vector256.LoadUnsafe(ref sRef, i + (2 * width))).StoreUnsafe(ref dRef, i + (2 * width));
-                (Vector256.LoadUnsafe(ref dRef, i + (3 * width)) + Vector256.LoadUnsafe(ref sRef, i + (3 * width))).StoreUnsafe(ref dRef, i + (3 * width));
-            }
-
-            for (; i + width <= length; i += width)
-            {
-                (Vector256.LoadUnsafe(ref dRef, i) + Vector256.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
-            }
-
-            end.StoreUnsafe(ref dRef, last);
+            Add256(ref dRef, ref sRef, length);
             return;
         }
 
         if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<float>.Count)
         {
-            nuint width = (nuint)Vector128<float>.Count;
-
-            // The overlapping last vector is summed before the loop overwrites its first lanes.
-            nuint last = length - width;
-            Vector128<float> end = Vector128.LoadUnsafe(ref dRef, last) + Vector128.LoadUnsafe(ref sRef, last);
-
-            nuint i = 0;
-            for (; i + (4 * width) <= length; i += 4 * width)
-            {
-                (Vector128.LoadUnsafe(ref dRef, i) + Vector128.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
-                (Vector128.LoadUnsafe(ref dRef, i + width) + Vector128.LoadUnsafe(ref sRef, i + width)).StoreUnsafe(ref dRef, i + width);
-                (Vector128.LoadUnsafe(ref dRef, i + (2 * width)) + Vector128.LoadUnsafe(ref sRef, i + (2 * width))).StoreUnsafe(ref dRef, i + (2 * width));
-                (Vector128.LoadUnsafe(ref dRef, i + (3 * width)) + Vector128.LoadUnsafe(ref sRef, i + (3 * width))).StoreUnsafe(ref dRef, i + (3 * width));
-            }
-
-            for (; i + width <= length; i += width)
-            {
-                (Vector128.LoadUnsafe(ref dRef, i) + Vector128.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
-            }
-
-            end.StoreUnsafe(ref dRef, last);
+            Add128(ref dRef, ref sRef, length);
             return;
         }
 
+        AddScalar(ref dRef, ref sRef, length);
+    }
+
+    private static void Add512(ref float dRef, ref float sRef, nuint length)
+    {
+        nuint width = (nuint)Vector512<float>.Count;
+        nuint last = length - width;
+        Vector512<float> begin = Vector512.LoadUnsafe(ref dRef) + Vector512.LoadUnsafe(ref sRef);
+        Vector512<float> end = Vector512.LoadUnsafe(ref dRef, last) + Vector512.LoadUnsafe(ref sRef, last);
+
+        nuint i = FirstAlignedIndex(ref dRef, width);
+        for (; i + (4 * width) <= length; i += 4 * width)
+        {
+            (Vector512.LoadUnsafe(ref dRef, i) + Vector512.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+            (Vector512.LoadUnsafe(ref dRef, i + width) + Vector512.LoadUnsafe(ref sRef, i + width)).StoreUnsafe(ref dRef, i + width);
+            (Vector512.LoadUnsafe(ref dRef, i + (2 * width)) + Vector512.LoadUnsafe(ref sRef, i + (2 * width))).StoreUnsafe(ref dRef, i + (2 * width));
+            (Vector512.LoadUnsafe(ref dRef, i + (3 * width)) + Vector512.LoadUnsafe(ref sRef, i + (3 * width))).StoreUnsafe(ref dRef, i + (3 * width));
+        }
+
+        for (; i + width <= length; i += width)
+        {
+            (Vector512.LoadUnsafe(ref dRef, i) + Vector512.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+        }
+
+        begin.StoreUnsafe(ref dRef);
+        end.StoreUnsafe(ref dRef, last);
+    }
+
+    private static void Add256(ref float dRef, ref float sRef, nuint length)
+    {
+        nuint width = (nuint)Vector256<float>.Count;
+        nuint last = length - width;
+        Vector256<float> begin = Vector256.LoadUnsafe(ref dRef) + Vector256.LoadUnsafe(ref sRef);
+        Vector256<float> end = Vector256.LoadUnsafe(ref dRef, last) + Vector256.LoadUnsafe(ref sRef, last);
+
+        nuint i = FirstAlignedIndex(ref dRef, width);
+        for (; i + (4 * width) <= length; i += 4 * width)
+        {
+            (Vector256.LoadUnsafe(ref dRef, i) + Vector256.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+            (Vector256.LoadUnsafe(ref dRef, i + width) + Vector256.LoadUnsafe(ref sRef, i + width)).StoreUnsafe(ref dRef, i + width);
+            (Vector256.LoadUnsafe(ref dRef, i + (2 * width)) + Vector256.LoadUnsafe(ref sRef, i + (2 * width))).StoreUnsafe(ref dRef, i + (2 * width));
+            (Vector256.LoadUnsafe(ref dRef, i + (3 * width)) + Vector256.LoadUnsafe(ref sRef, i + (3 * width))).StoreUnsafe(ref dRef, i + (3 * width));
+        }
+
+        for (; i + width <= length; i += width)
+        {
+            (Vector256.LoadUnsafe(ref dRef, i) + Vector256.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+        }
+
+        begin.StoreUnsafe(ref dRef);
+        end.StoreUnsafe(ref dRef, last);
+    }
+
+    private static void Add128(ref float dRef, ref float sRef, nuint length)
+    {
+        nuint width = (nuint)Vector128<float>.Count;
+        nuint last = length - width;
+        Vector128<float> begin = Vector128.LoadUnsafe(ref dRef) + Vector128.LoadUnsafe(ref sRef);
+        Vector128<float> end = Vector128.LoadUnsafe(ref dRef, last) + Vector128.LoadUnsafe(ref sRef, last);
+
+        nuint i = FirstAlignedIndex(ref dRef, width);
+        for (; i + (4 * width) <= length; i += 4 * width)
+        {
+            (Vector128.LoadUnsafe(ref dRef, i) + Vector128.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+            (Vector128.LoadUnsafe(ref dRef, i + width) + Vector128.LoadUnsafe(ref sRef, i + width)).StoreUnsafe(ref dRef, i + width);
+            (Vector128.LoadUnsafe(ref dRef, i + (2 * width)) + Vector128.LoadUnsafe(ref sRef, i + (2 * width))).StoreUnsafe(ref dRef, i + (2 * width));
+            (Vector128.LoadUnsafe(ref dRef, i + (3 * width)) + Vector128.LoadUnsafe(ref sRef, i + (3 * width))).StoreUnsafe(ref dRef, i + (3 * width));
+        }
+
+        for (; i + width <= length; i += width)
+        {
+            (Vector128.LoadUnsafe(ref dRef, i) + Vector128.LoadUnsafe(ref sRef, i)).StoreUnsafe(ref dRef, i);
+        }
+
+        begin.StoreUnsafe(ref dRef);
+        end.StoreUnsafe(ref dRef, last);
+    }
+
+    private static void AddScalar(ref float dRef, ref float sRef, nuint length)
+    {
         for (nuint i = 0; i < length; i++)
         {
             Unsafe.Add(ref dRef, i) += Unsafe.Add(ref sRef, i);
