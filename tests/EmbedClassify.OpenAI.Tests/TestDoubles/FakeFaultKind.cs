@@ -1,0 +1,11 @@
+namespace EmbedClassify.OpenAI.Tests.TestDoubles;
+
+public enum FakeFaultKind
+{
+    Status,
+    Unauthorized,
+    MalformedJson,
+    DropConnection,
+    Slow,
+    WrongLength,
+}
