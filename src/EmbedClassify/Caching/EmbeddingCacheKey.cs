@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -46,9 +47,13 @@ internal static class EmbeddingCacheKey
         {
             // A lone surrogate has no UTF-8 form; replacing it would let two different texts share a key, so such texts are
             // hashed as UTF-16 code units behind a marker byte that valid UTF-8 never starts with.
+            // Encoding.Unicode would replace the surrogate too, so the code units are copied as they are.
             bytes = new byte[1 + (text.Length * sizeof(char))];
             bytes[0] = 0xFF;
-            Encoding.Unicode.GetBytes(text, 0, text.Length, bytes, 1);
+            for (int i = 0; i < text.Length; i++)
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(1 + (i * sizeof(char))), text[i]);
+            }
         }
 
         Span<byte> digest = stackalloc byte[32];
