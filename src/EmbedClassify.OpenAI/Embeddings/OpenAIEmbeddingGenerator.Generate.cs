@@ -203,10 +203,17 @@ public sealed partial class OpenAIEmbeddingGenerator
             return (Failed(new InvalidDataException($"The server sent a malformed response for {texts.Length} inputs: {Redact(ex.Message)}", ex)), false, null);
         }
 
-        string? problem = Validate(result, texts.Length, expectedLength);
+        string? problem = Validate(result, texts.Length, expectedLength ?? (_observedLength is int seen and > 0 ? seen : null));
         if (problem is not null)
         {
             return (Failed(new InvalidDataException(problem)), false, null);
+        }
+
+        if (expectedLength is null)
+        {
+            // With no length to expect, the first response fixes it: a model's vectors never change length, so a
+            // later response that differs is a server fault, not a new normal.
+            Interlocked.CompareExchange(ref _observedLength, result[0].Vector.Length, 0);
         }
 
         var vectors = new float[result.Count][];
@@ -230,7 +237,12 @@ public sealed partial class OpenAIEmbeddingGenerator
         for (int i = 0; i < result.Count; i++)
         {
             ReadOnlySpan<float> vector = result[i].Vector.Span;
-            if (vector.Length != length || vector.Length == 0)
+            if (vector.Length == 0)
+            {
+                return "The server returned an empty embedding.";
+            }
+
+            if (vector.Length != length)
             {
                 return expectedLength is null
                     ? $"The server returned embeddings of different lengths ({length} and {vector.Length}) in one response."

@@ -38,8 +38,8 @@ public sealed class OpenAITestContext : IAsyncDisposable
         return options;
     }
 
-    public OpenAIEmbeddingGenerator CreateGenerator(Action<OpenAIEmbeddingGeneratorOptions>? configure = null) =>
-        new(Options(configure), _http, Delay.WaitAsync, TimeProvider.System);
+    public OpenAIEmbeddingGenerator CreateGenerator(Action<OpenAIEmbeddingGeneratorOptions>? configure = null, TimeProvider? timeProvider = null) =>
+        new(Options(configure), _http, Delay.WaitAsync, timeProvider ?? TimeProvider.System);
 
     public async ValueTask DisposeAsync()
     {
