@@ -36,6 +36,38 @@ public partial class VectorMathTests
     }
 
     [Test]
+    public void Norm_ReturnsInfinity_WhenSumOfSquaresOverflows()
+    {
+        float[] x = Enumerable.Repeat(1e20f, 40).ToArray();
+
+        Assert.That(VectorMath.Norm(x), Is.EqualTo(float.PositiveInfinity));
+    }
+
+    [Test]
+    public void Normalize_ScalesVectorWithTinyElements()
+    {
+        // 1E-20 squared is 1E-40, a subnormal float: the norm must still come out non-zero.
+        float[] x = Enumerable.Repeat(1e-20f, 100).ToArray();
+
+        float norm = VectorMath.Normalize(x);
+
+        Assert.That(norm, Is.GreaterThan(0f));
+        Assert.That(x, Is.All.EqualTo(0.1f).Within(1e-3));
+    }
+
+    [Test]
+    public void Normalize_ZeroesFiniteElementsAndMakesInfiniteOnesNaN_WhenNormIsInfinite()
+    {
+        float[] x = [1, float.PositiveInfinity, -3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+
+        float norm = VectorMath.Normalize(x);
+
+        Assert.That(norm, Is.EqualTo(float.PositiveInfinity));
+        Assert.That(x.Select(float.IsNaN), Is.EqualTo(x.Select((_, i) => i == 1)));
+        Assert.That(x.Where((_, i) => i != 1), Is.All.Zero);
+    }
+
+    [Test]
     public void Normalize_ProducesUnitVectorAndReturnsOriginalNorm_ForEveryLength()
     {
         var random = new Random(Seed);
