@@ -35,6 +35,9 @@ public class OpenAIEmbeddingGeneratorTests
             Assert.That(Server.Requests[0].Path, Is.EqualTo("/v1/embeddings"));
             Assert.That(Server.Requests[0].Model, Is.EqualTo(OpenAITestContext.Model));
             Assert.That(Server.Requests[0].Authorization, Is.EqualTo("Bearer " + OpenAITestContext.ApiKey));
+
+            // The client asks for base64, which the real API answers with little-endian float32 bytes.
+            Assert.That(Server.Requests[0].EncodingFormat, Is.EqualTo("base64"));
         });
     }
 
