@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -119,11 +120,20 @@ internal static class EmbeddingCachePayload
 
     private static void ComputeChecksum(string key, ReadOnlySpan<byte> body, Span<byte> destination)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(body);
-        hash.AppendData(Encoding.UTF8.GetBytes(key));
-        Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
-        digest[..ChecksumSize].CopyTo(destination);
+        // One-shot hashing over a pooled buffer: an IncrementalHash per entry costs more than the copy.
+        int keyLength = Encoding.UTF8.GetByteCount(key);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(body.Length + keyLength);
+        try
+        {
+            body.CopyTo(buffer);
+            int length = body.Length + Encoding.UTF8.GetBytes(key, buffer.AsSpan(body.Length));
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(buffer.AsSpan(0, length), digest);
+            digest[..ChecksumSize].CopyTo(destination);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
