@@ -8,8 +8,19 @@ public sealed partial class EmbeddingClassifier
         float[] examples,
         int[] exampleClasses,
         float[] unlabeled,
-        FewShotClassifierOptions options)
+        FewShotClassifierOptions options,
+        float[] noneExamples)
     {
+        float[] inputExamples = examples;
+        float[] inputUnlabeled = unlabeled;
+        float[]? center = null;
+        if (options.CenterEmbeddings)
+        {
+            center = Mean(dimensions, examples, unlabeled);
+            examples = Centered(dimensions, examples, center);
+            unlabeled = Centered(dimensions, unlabeled, center);
+        }
+
         float[] centroids = ClassCentroids(labels.Length, dimensions, examples, exampleClasses);
         (float[] prototypes, int[] prototypeClasses) = options.Strategy switch
         {
@@ -20,7 +31,43 @@ public sealed partial class EmbeddingClassifier
             _ => ([], []),
         };
 
-        return new EmbeddingClassifier(labels, dimensions, examples, exampleClasses, unlabeled, prototypes, prototypeClasses, options);
+        return new EmbeddingClassifier(
+            labels, dimensions, inputExamples, inputUnlabeled, exampleClasses, center, examples, prototypes, prototypeClasses, options, noneExamples);
+    }
+
+    /// <summary>Returns the mean of the rows of both matrices (the unit vectors of examples and unlabelled texts).</summary>
+    private static float[] Mean(int dimensions, float[] examples, float[] unlabeled)
+    {
+        var sum = new float[dimensions];
+        int count = 0;
+        foreach (float[] matrix in (ReadOnlySpan<float[]>)[examples, unlabeled])
+        {
+            for (int offset = 0; offset < matrix.Length; offset += dimensions, count++)
+            {
+                VectorMath.Add(matrix.AsSpan(offset, dimensions), sum);
+            }
+        }
+
+        VectorMath.Scale(sum, 1f / count);
+        return sum;
+    }
+
+    /// <summary>Returns each row minus <paramref name="center"/>, renormalized; a row equal to the center stays zero.</summary>
+    private static float[] Centered(int dimensions, float[] matrix, float[] center)
+    {
+        var result = new float[matrix.Length];
+        for (int offset = 0; offset < matrix.Length; offset += dimensions)
+        {
+            Span<float> row = result.AsSpan(offset, dimensions);
+            for (int i = 0; i < dimensions; i++)
+            {
+                row[i] = matrix[offset + i] - center[i];
+            }
+
+            VectorMath.Normalize(row);
+        }
+
+        return result;
     }
 
     private static float[] ClassCentroids(int classCount, int dimensions, float[] examples, int[] exampleClasses)

@@ -16,31 +16,48 @@ public sealed partial class EmbeddingClassifier
     private const int StackLimit = 256;
 
     private readonly string[] _labels;
+
+    // The vectors the decision rule compares against: unit length, and centered when the options ask for it.
     private readonly float[] _examples;
     private readonly int[] _exampleClasses;
-    private readonly float[] _unlabeled;
     private readonly float[] _prototypes;
     private readonly int[] _prototypeClasses;
+
+    // The vectors as given (only normalized), kept so that WithExamples can refit without recentering twice.
+    private readonly float[] _inputExamples;
+    private readonly float[] _inputUnlabeled;
+    private readonly float[]? _center;
     private readonly FewShotClassifierOptions _options;
+    private readonly float[] _noneExamples;
+    private readonly Lazy<float> _temperature;
+    private readonly Lazy<float> _unknownThreshold;
 
     private EmbeddingClassifier(
         string[] labels,
         int dimensions,
-        float[] examples,
+        float[] inputExamples,
+        float[] inputUnlabeled,
         int[] exampleClasses,
-        float[] unlabeled,
+        float[]? center,
+        float[] examples,
         float[] prototypes,
         int[] prototypeClasses,
-        FewShotClassifierOptions options)
+        FewShotClassifierOptions options,
+        float[] noneExamples)
     {
         _labels = labels;
         Dimensions = dimensions;
-        _examples = examples;
+        _inputExamples = inputExamples;
+        _inputUnlabeled = inputUnlabeled;
         _exampleClasses = exampleClasses;
-        _unlabeled = unlabeled;
+        _center = center;
+        _examples = examples;
         _prototypes = prototypes;
         _prototypeClasses = prototypeClasses;
         _options = options;
+        _noneExamples = noneExamples;
+        _temperature = new Lazy<float>(FitTemperature, LazyThreadSafetyMode.ExecutionAndPublication);
+        _unknownThreshold = new Lazy<float>(FitUnknownThreshold, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Gets the class labels, in the order in which they first appeared among the examples.</summary>
@@ -53,7 +70,7 @@ public sealed partial class EmbeddingClassifier
     public int ExampleCount => _exampleClasses.Length;
 
     /// <summary>Gets the number of unlabelled vectors the classifier was fitted on (used by k-means only).</summary>
-    public int UnlabeledCount => _unlabeled.Length / Dimensions;
+    public int UnlabeledCount => _inputUnlabeled.Length / Dimensions;
 
     /// <summary>Gets the decision rule in use.</summary>
     public ClassificationStrategy Strategy => _options.Strategy;
@@ -106,6 +123,17 @@ public sealed partial class EmbeddingClassifier
             throw new ArgumentException("At least one example is required.", nameof(examples));
         }
 
+        ReadOnlyMemory<float>[] noneList = [];
+        if (options.NoneLabel is { } noneLabel)
+        {
+            noneList = [.. exampleList.Where(e => e.Label == noneLabel).Select(e => e.Vector)];
+            exampleList = [.. exampleList.Where(e => e.Label != noneLabel)];
+            if (exampleList.Length == 0)
+            {
+                throw new ArgumentException($"Every example has the none label '{noneLabel}'; at least two real classes are required.", nameof(examples));
+            }
+        }
+
         int dimensions = exampleList[0].Vector.Length;
         var labels = new List<string>();
         var labelIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -152,7 +180,13 @@ public sealed partial class EmbeddingClassifier
                 nameof(unlabeled));
         }
 
-        return Build([.. labels], dimensions, exampleVectors, exampleClasses, unlabeledVectors, options);
+        var noneVectors = new float[noneList.Length * dimensions];
+        for (int i = 0; i < noneList.Length; i++)
+        {
+            CopyNormalized(noneList[i].Span, noneVectors.AsSpan(i * dimensions, dimensions), dimensions, i, nameof(examples));
+        }
+
+        return Build([.. labels], dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors);
     }
 
     /// <summary>
@@ -182,14 +216,19 @@ public sealed partial class EmbeddingClassifier
         var all = new List<LabeledEmbedding>(ExampleCount + added.Length);
         for (int i = 0; i < ExampleCount; i++)
         {
-            all.Add(new LabeledEmbedding(_labels[_exampleClasses[i]], _examples.AsMemory(i * Dimensions, Dimensions)));
+            all.Add(new LabeledEmbedding(_labels[_exampleClasses[i]], _inputExamples.AsMemory(i * Dimensions, Dimensions)));
+        }
+
+        for (int i = 0; i < _noneExamples.Length / Dimensions; i++)
+        {
+            all.Add(new LabeledEmbedding(_options.NoneLabel!, _noneExamples.AsMemory(i * Dimensions, Dimensions)));
         }
 
         all.AddRange(added);
         var allUnlabeled = new List<ReadOnlyMemory<float>>(UnlabeledCount + addedUnlabeled.Length);
         for (int i = 0; i < UnlabeledCount; i++)
         {
-            allUnlabeled.Add(_unlabeled.AsMemory(i * Dimensions, Dimensions));
+            allUnlabeled.Add(_inputUnlabeled.AsMemory(i * Dimensions, Dimensions));
         }
 
         allUnlabeled.AddRange(addedUnlabeled);
@@ -222,7 +261,10 @@ public sealed partial class EmbeddingClassifier
                 classScores[c] = new ClassScore(_labels[c], scores[c]);
             }
 
-            return new Prediction(_labels[best], scores[best], classScores);
+            return new Prediction(_labels[best], scores[best], classScores)
+            {
+                IsUnknown = _options.DetectUnknown && scores[best] < UnknownThreshold,
+            };
         }
         finally
         {
@@ -267,10 +309,52 @@ public sealed partial class EmbeddingClassifier
         // Stored vectors are unit length, so dividing the dot products by the query's norm gives cosines;
         // a zero query has cosine 0 with everything by this library's definition.
         float inverseNorm = norm > 0 ? 1 / norm : 0;
-        return _options.Strategy == ClassificationStrategy.KNearestNeighbors
+        if (_center is null)
+        {
+            return ScoreNormalized(embedding, inverseNorm, classScores);
+        }
+
+        float[]? rented = null;
+        Span<float> centered = Dimensions <= 4 * StackLimit
+            ? stackalloc float[4 * StackLimit]
+            : (rented = ArrayPool<float>.Shared.Rent(Dimensions));
+        centered = centered[..Dimensions];
+        try
+        {
+            int best = -1;
+            if (norm > 0)
+            {
+                // The query is normalized like the examples were before the shared center is taken off.
+                embedding.CopyTo(centered);
+                VectorMath.Scale(centered, inverseNorm);
+                for (int i = 0; i < centered.Length; i++)
+                {
+                    centered[i] -= _center[i];
+                }
+
+                float centeredNorm = VectorMath.Norm(centered);
+                best = ScoreNormalized(centered, centeredNorm > 0 ? 1 / centeredNorm : 0, classScores);
+            }
+            else
+            {
+                best = ScoreNormalized(embedding, 0, classScores);
+            }
+
+            return best;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private int ScoreNormalized(ReadOnlySpan<float> embedding, float inverseNorm, Span<float> classScores) =>
+        _options.Strategy == ClassificationStrategy.KNearestNeighbors
             ? ScoreNeighbors(embedding, inverseNorm, classScores)
             : ScorePrototypes(embedding, inverseNorm, classScores);
-    }
 
     private static void CopyNormalized(ReadOnlySpan<float> source, Span<float> destination, int dimensions, int index, string parameterName)
     {

@@ -18,13 +18,25 @@ public sealed class FewShotClassifier
     /// </summary>
     /// <param name="generator">The generator that embeds texts to classify; it must be the model the classifier was fitted with.</param>
     /// <param name="model">The fitted classifier.</param>
+    /// <param name="exampleTexts">
+    /// The texts of the model's examples in fitting order, so that <see cref="NearestExamplesAsync"/> can show them, or
+    /// <see langword="null"/> when they are not kept (a model saved without its training text, for privacy).
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="generator"/> or <paramref name="model"/> is <see langword="null"/>.</exception>
-    public FewShotClassifier(IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingClassifier model)
+    /// <exception cref="ArgumentException"><paramref name="exampleTexts"/> does not hold one text per example.</exception>
+    public FewShotClassifier(IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingClassifier model, IReadOnlyList<string>? exampleTexts = null)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(model);
+        if (exampleTexts is not null && exampleTexts.Count != model.ExampleCount)
+        {
+            throw new ArgumentException(
+                $"There are {exampleTexts.Count} example texts for a model fitted on {model.ExampleCount} examples.", nameof(exampleTexts));
+        }
+
         Generator = generator;
         Model = model;
+        ExampleTexts = exampleTexts is null ? null : [.. exampleTexts];
     }
 
     /// <summary>Gets the generator that embeds texts.</summary>
@@ -35,6 +47,9 @@ public sealed class FewShotClassifier
 
     /// <summary>Gets the class labels, in the order in which they first appeared among the examples.</summary>
     public IReadOnlyList<string> Labels => Model.Labels;
+
+    /// <summary>Gets the texts of the model's examples in fitting order, or <see langword="null"/> when they are not kept.</summary>
+    public IReadOnlyList<string>? ExampleTexts { get; }
 
     /// <summary>
     /// Embeds labelled examples and fits a classifier to them.
@@ -87,7 +102,7 @@ public sealed class FewShotClassifier
         ArgumentNullException.ThrowIfNull(unlabeledTexts);
         LabeledExample[] exampleList = [.. examples];
         string[] unlabeledList = [.. unlabeledTexts];
-        ValidateExamples(exampleList, requireTwoClasses: true);
+        ValidateExamples(exampleList, requireTwoClasses: true, options?.NoneLabel);
         TextBatch.Validate(unlabeledList, nameof(unlabeledTexts));
         if (unlabeledList.Length > 0 && (options?.Strategy ?? ClassificationStrategy.NearestCentroid) != ClassificationStrategy.KMeans)
         {
@@ -102,7 +117,7 @@ public sealed class FewShotClassifier
             exampleList.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i])),
             vectors.Skip(exampleList.Length),
             options);
-        return new FewShotClassifier(generator, model);
+        return new FewShotClassifier(generator, model, ClassTexts(exampleList, options?.NoneLabel));
     }
 
     /// <summary>
@@ -120,7 +135,7 @@ public sealed class FewShotClassifier
     {
         ArgumentNullException.ThrowIfNull(examples);
         LabeledExample[] exampleList = [.. examples];
-        ValidateExamples(exampleList, requireTwoClasses: false);
+        ValidateExamples(exampleList, requireTwoClasses: false, noneLabel: null);
         if (exampleList.Length == 0)
         {
             return this;
@@ -129,7 +144,7 @@ public sealed class FewShotClassifier
         ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(
             Generator, [.. exampleList.Select(e => e.Text)], Model.Dimensions, cancellationToken).ConfigureAwait(false);
         EmbeddingClassifier model = Model.WithExamples(exampleList.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i])));
-        return new FewShotClassifier(Generator, model);
+        return new FewShotClassifier(Generator, model, ExampleTexts is null ? null : [.. ExampleTexts, .. ClassTexts(exampleList, model.Options.NoneLabel)]);
     }
 
     /// <summary>
@@ -175,7 +190,50 @@ public sealed class FewShotClassifier
         return predictions;
     }
 
-    private static void ValidateExamples(LabeledExample[] examples, bool requireTwoClasses)
+    /// <summary>
+    /// Classifies one text and returns every class's calibrated probability (see <see cref="EmbeddingClassifier.Temperature"/>).
+    /// </summary>
+    /// <param name="text">The text to classify.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>One probability per class, in <see cref="Labels"/> order; they sum to 1.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="text"/> is empty or white space.</exception>
+    /// <exception cref="InvalidOperationException">The generator returned an unusable vector.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<IReadOnlyList<ClassScore>> PredictProbabilitiesAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], Model.Dimensions, cancellationToken).ConfigureAwait(false);
+        return Model.PredictProbabilities(vectors[0].Span);
+    }
+
+    /// <summary>
+    /// Returns the labelled examples most similar to a text, most similar first, with their texts when they are kept:
+    /// the evidence behind a prediction.
+    /// </summary>
+    /// <param name="text">The text to explain.</param>
+    /// <param name="count">How many examples to return at most.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The nearest examples.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="text"/> is empty or white space.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
+    /// <exception cref="InvalidOperationException">The generator returned an unusable vector.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<IReadOnlyList<NearestExample>> NearestExamplesAsync(string text, int count = 3, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], Model.Dimensions, cancellationToken).ConfigureAwait(false);
+        return [.. Model.NearestExamples(vectors[0].Span, count).Select(n => n with { Text = ExampleTexts?[n.Index] })];
+    }
+
+    private static string[] ClassTexts(LabeledExample[] examples, string? noneLabel) =>
+        [.. examples.Where(e => noneLabel is null || e.Label != noneLabel).Select(e => e.Text)];
+
+    private static void ValidateExamples(LabeledExample[] examples, bool requireTwoClasses, string? noneLabel)
     {
         if (requireTwoClasses && examples.Length == 0)
         {
@@ -200,13 +258,18 @@ public sealed class FewShotClassifier
                     nameof(examples));
             }
 
-            labels.Add(label);
+            if (label != noneLabel)
+            {
+                labels.Add(label);
+            }
         }
 
         if (requireTwoClasses && labels.Count < 2)
         {
             throw new ArgumentException(
-                $"Every example has the label '{labels.First()}'; a classifier needs examples of at least two classes.",
+                labels.Count == 0
+                    ? "There are no examples of a real class; a classifier needs examples of at least two classes."
+                    : $"Every example has the label '{labels.First()}'; a classifier needs examples of at least two classes.",
                 nameof(examples));
         }
     }

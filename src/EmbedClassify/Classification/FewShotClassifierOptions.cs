@@ -103,6 +103,33 @@ public sealed class FewShotClassifierOptions
     }
 
     /// <summary>
+    /// Gets or sets a value indicating whether vectors are centered before they are compared: the mean of the normalized
+    /// examples (and unlabelled vectors) is subtracted from every vector, which is then normalized again. The default is
+    /// <see langword="false"/>.
+    /// </summary>
+    /// <remarks>
+    /// Sentence embeddings share a large common direction, which makes every cosine high and squeezes the differences that
+    /// matter; removing it ("CL2N" in SimpleShot, Wang et al. 2019) spreads them out. On the SpamAssassin emails it raised
+    /// nearest-centroid accuracy at 10 examples per class from 0.81 to 0.84. The center is part of the fitted classifier,
+    /// so class scores are cosines in the centered space.
+    /// </remarks>
+    public bool CenterEmbeddings { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether predictions flag inputs that belong to none of the classes
+    /// (<see cref="Prediction.IsUnknown"/>), by comparing the top score with <see cref="EmbeddingClassifier.UnknownThreshold"/>.
+    /// The default is <see langword="false"/>.
+    /// </summary>
+    public bool DetectUnknown { get; set; }
+
+    /// <summary>
+    /// Gets or sets the label that marks examples of "none of these" (for example off-topic texts), or
+    /// <see langword="null"/> (the default) for none. Such examples are not a class: they only help place
+    /// <see cref="EmbeddingClassifier.UnknownThreshold"/> between the real classes' examples and them.
+    /// </summary>
+    public string? NoneLabel { get; set; }
+
+    /// <summary>
     /// Gets or sets the seed for every random choice (k-means++ seeding), so that the same inputs always give the same
     /// classifier. The default is 42.
     /// </summary>

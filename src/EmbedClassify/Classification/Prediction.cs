@@ -9,4 +9,13 @@ namespace EmbedClassify;
 /// Every class's score, in the classifier's class order (<see cref="EmbeddingClassifier.Labels"/>).
 /// What a class score means depends on the strategy; see <see cref="ClassificationStrategy"/>.
 /// </param>
-public readonly record struct Prediction(string Label, float Score, IReadOnlyList<ClassScore> Scores);
+public readonly record struct Prediction(string Label, float Score, IReadOnlyList<ClassScore> Scores)
+{
+    /// <summary>
+    /// Gets a value indicating whether the input is farther from every class than the classifier's examples are from
+    /// their own (<see cref="EmbeddingClassifier.UnknownThreshold"/>): a text that belongs to none of the classes.
+    /// <see cref="Label"/> still names the nearest class. Always <see langword="false"/> unless
+    /// <see cref="FewShotClassifierOptions.DetectUnknown"/> is set.
+    /// </summary>
+    public bool IsUnknown { get; init; }
+}

@@ -257,3 +257,69 @@ public class FewShotClassifierTests
         });
     }
 }
+
+public class FewShotClassifierExplanationTests
+{
+    private static readonly LabeledExample[] Examples =
+    [
+        new("win a free prize now", "spam"),
+        new("cheap pills free offer", "spam"),
+        new("meeting notes for monday", "ham"),
+        new("lunch with the team on monday", "ham"),
+    ];
+
+    [Test]
+    public async Task NearestExamplesAsync_ReturnsExampleTexts_AndKeepsThemAcrossAddExamples()
+    {
+        var classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples);
+        FewShotClassifier extended = await classifier.AddExamplesAsync([new("invoice payment due", "billing"), new("pay the invoice", "billing")]);
+
+        IReadOnlyList<NearestExample> nearest = await extended.NearestExamplesAsync("pay invoice", 1);
+        IReadOnlyList<NearestExample> spam = await classifier.NearestExamplesAsync("free prize", 1);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(nearest.Single().Text, Is.EqualTo("pay the invoice"));
+            Assert.That(nearest.Single().Label, Is.EqualTo("billing"));
+            Assert.That(spam.Single().Text, Is.EqualTo("win a free prize now"));
+            Assert.That(extended.ExampleTexts, Has.Count.EqualTo(6));
+        });
+    }
+
+    [Test]
+    public async Task NoneExamples_AreNotAClass_AndTheirTextsAreNotExamples()
+    {
+        var options = new FewShotClassifierOptions { NoneLabel = "other", DetectUnknown = true };
+
+        var classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), [.. Examples, new("weather forecast rain", "other")], options);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(classifier.Labels, Is.EqualTo(new[] { "spam", "ham" }));
+            Assert.That(classifier.ExampleTexts, Is.EqualTo(Examples.Select(e => e.Text)));
+        });
+    }
+
+    [Test]
+    public async Task PredictProbabilitiesAsync_SumsToOne()
+    {
+        var classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples);
+
+        IReadOnlyList<ClassScore> probabilities = await classifier.PredictProbabilitiesAsync("free prize offer");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(probabilities.Sum(p => p.Score), Is.EqualTo(1).Within(1e-5));
+            Assert.That(probabilities[0].Label, Is.EqualTo("spam"));
+            Assert.That(probabilities[0].Score, Is.GreaterThan(0.5f));
+        });
+    }
+
+    [Test]
+    public void Constructor_Throws_WhenExampleTextsDoNotMatchTheModel()
+    {
+        var model = EmbeddingClassifier.Fit([new("a", new float[] { 1, 0 }), new("b", new float[] { 0, 1 })]);
+
+        Assert.That(() => new FewShotClassifier(BagOfWords.Generator(), model, ["only one"]), Throws.ArgumentException.With.Property("ParamName").EqualTo("exampleTexts"));
+    }
+}

@@ -1,0 +1,243 @@
+using System.Buffers;
+
+namespace EmbedClassify;
+
+public sealed partial class EmbeddingClassifier
+{
+    // Leave-one-out refits cost one fit per example; past this many examples a seeded sample of them is enough to fit
+    // one temperature and one threshold.
+    private const int MaxCalibrationExamples = 200;
+
+    // With no example that can be held out (one per class), cosine gaps of a few hundredths should still separate
+    // probabilities clearly, which a temperature of 1/20 does.
+    private const float FallbackTemperature = 0.05f;
+
+    /// <summary>
+    /// Gets the softmax temperature that turns class scores into the probabilities of <see cref="PredictProbabilities"/>,
+    /// fitted on first use by leave-one-out on the examples (each example scored by a classifier fitted without it) to
+    /// minimize the negative log-likelihood of the true labels.
+    /// </summary>
+    /// <remarks>
+    /// When no example can be held out (every class has a single example), the temperature is 0.05. Thread-safe: the fit
+    /// runs once.
+    /// </remarks>
+    public float Temperature => _temperature.Value;
+
+    /// <summary>
+    /// Classifies one vector and returns every class's probability: a softmax of the class scores divided by
+    /// <see cref="Temperature"/>.
+    /// </summary>
+    /// <param name="embedding">The vector, of length <see cref="Dimensions"/>.</param>
+    /// <returns>One probability per class, in <see cref="Labels"/> order; they sum to 1.</returns>
+    /// <exception cref="ArgumentException"><paramref name="embedding"/> has the wrong length or holds NaN or infinity.</exception>
+    public IReadOnlyList<ClassScore> PredictProbabilities(ReadOnlySpan<float> embedding)
+    {
+        var scores = new float[_labels.Length];
+        Score(embedding, scores);
+        Softmax(scores, Temperature);
+        return [.. scores.Select((p, c) => new ClassScore(_labels[c], p))];
+    }
+
+    /// <summary>
+    /// Returns the labelled examples most similar to a vector, most similar first, so a prediction can be explained.
+    /// </summary>
+    /// <param name="embedding">The vector, of length <see cref="Dimensions"/>.</param>
+    /// <param name="count">How many examples to return at most.</param>
+    /// <returns>The nearest examples; ties go to the example fitted first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="embedding"/> has the wrong length or holds NaN or infinity.</exception>
+    public IReadOnlyList<NearestExample> NearestExamples(ReadOnlySpan<float> embedding, int count = 3)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        float[] query = PrepareQuery(embedding);
+        var similarities = new float[ExampleCount];
+        VectorMath.DotRows(query, _examples, similarities);
+        var nearest = new int[Math.Min(count, ExampleCount)];
+        int found = VectorMath.TopK(similarities, nearest);
+        return [.. nearest.Take(found).Select(i => new NearestExample(i, _labels[_exampleClasses[i]], similarities[i]))];
+    }
+
+    /// <summary>
+    /// Gets the top score below which <see cref="FewShotClassifierOptions.DetectUnknown"/> flags an input as belonging to no
+    /// class, fitted on first use from the examples by leave-one-out: the 5th percentile of the top scores that held-out
+    /// examples receive, so that about 19 in 20 texts like the examples pass. With "none" examples
+    /// (<see cref="FewShotClassifierOptions.NoneLabel"/>), it is instead the threshold that best separates the held-out
+    /// examples' top scores from the none examples' (highest mean of both pass rates; the lowest such threshold).
+    /// </summary>
+    /// <remarks>When no example can be held out, it is -1, so nothing is flagged. Thread-safe: the fit runs once.</remarks>
+    public float UnknownThreshold => _unknownThreshold.Value;
+
+    private float FitUnknownThreshold()
+    {
+        (float[][] scores, _) = LeaveOneOutScores();
+        if (scores.Length == 0)
+        {
+            return -1f;
+        }
+
+        float[] known = [.. scores.Select(s => s.Max())];
+        Array.Sort(known);
+        int noneCount = _noneExamples.Length / Dimensions;
+        if (noneCount == 0)
+        {
+            double position = 0.05 * (known.Length - 1);
+            int below = (int)Math.Floor(position);
+            int above = Math.Min(below + 1, known.Length - 1);
+            return (float)(known[below] + ((position - below) * (known[above] - known[below])));
+        }
+
+        var none = new float[noneCount];
+        var classScores = new float[_labels.Length];
+        for (int i = 0; i < noneCount; i++)
+        {
+            Score(_noneExamples.AsSpan(i * Dimensions, Dimensions), classScores);
+            none[i] = classScores.Max();
+        }
+
+        // A text passes when its top score is at least the cut, so the candidate cuts are each known score (it still
+        // passes) and the next float above each none score (it no longer does).
+        float best = known[0];
+        double bestBalance = -1;
+        foreach (float cut in known.Concat(none.Select(MathF.BitIncrement)).Order())
+        {
+            double balance = (known.Count(k => k >= cut) / (double)known.Length) + (none.Count(n => n < cut) / (double)none.Length);
+            if (balance > bestBalance)
+            {
+                bestBalance = balance;
+                best = cut;
+            }
+        }
+
+        return best;
+    }
+
+    private static void Softmax(Span<float> scores, float temperature)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float s in scores)
+        {
+            max = Math.Max(max, s);
+        }
+
+        double sum = 0;
+        for (int c = 0; c < scores.Length; c++)
+        {
+            scores[c] = MathF.Exp((scores[c] - max) / temperature);
+            sum += scores[c];
+        }
+
+        VectorMath.Scale(scores, (float)(1 / sum));
+    }
+
+    /// <summary>Returns the query as the stored vectors are kept: unit length, centered when centering is on.</summary>
+    private float[] PrepareQuery(ReadOnlySpan<float> embedding)
+    {
+        if (embedding.Length != Dimensions)
+        {
+            throw new ArgumentException(
+                $"The embedding has {embedding.Length} dimensions but this classifier holds {Dimensions}-dimensional vectors.",
+                nameof(embedding));
+        }
+
+        float[] query = embedding.ToArray();
+        if (!float.IsFinite(VectorMath.Normalize(query)))
+        {
+            throw new ArgumentException("The embedding holds NaN or infinity (or values so large that its length overflows).", nameof(embedding));
+        }
+
+        if (_center is not null)
+        {
+            for (int i = 0; i < query.Length; i++)
+            {
+                query[i] -= _center[i];
+            }
+
+            VectorMath.Normalize(query);
+        }
+
+        return query;
+    }
+
+    private float FitTemperature()
+    {
+        (float[][] scores, int[] truth) = LeaveOneOutScores();
+        if (truth.Length == 0)
+        {
+            return FallbackTemperature;
+        }
+
+        // The negative log-likelihood is smooth and unimodal in log T, so a golden-section search over
+        // T in [0.001, 10] finds its minimum without derivatives.
+        double NegativeLogLikelihood(double logT)
+        {
+            float t = (float)Math.Exp(logT);
+            double total = 0;
+            float[] p = ArrayPool<float>.Shared.Rent(_labels.Length);
+            try
+            {
+                for (int i = 0; i < truth.Length; i++)
+                {
+                    Span<float> probabilities = p.AsSpan(0, _labels.Length);
+                    scores[i].CopyTo(probabilities);
+                    Softmax(probabilities, t);
+                    total -= Math.Log(Math.Max(probabilities[truth[i]], 1e-12));
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(p);
+            }
+
+            return total;
+        }
+
+        double low = Math.Log(0.001), high = Math.Log(10);
+        double ratio = (Math.Sqrt(5) - 1) / 2;
+        for (int step = 0; step < 60; step++)
+        {
+            double a = high - (ratio * (high - low)), b = low + (ratio * (high - low));
+            if (NegativeLogLikelihood(a) <= NegativeLogLikelihood(b))
+            {
+                high = b;
+            }
+            else
+            {
+                low = a;
+            }
+        }
+
+        return (float)Math.Exp((low + high) / 2);
+    }
+
+    /// <summary>
+    /// Scores each (sampled) example with a classifier fitted to all the other examples. Examples whose class would be
+    /// left empty are skipped: there is no honest score for a class the classifier has never seen.
+    /// </summary>
+    private (float[][] Scores, int[] Truth) LeaveOneOutScores()
+    {
+        int[] candidates = [.. Enumerable.Range(0, ExampleCount).Where(i => _exampleClasses.Count(c => c == _exampleClasses[i]) > 1)];
+        if (candidates.Length > MaxCalibrationExamples)
+        {
+            new Random(_options.Seed).Shuffle(candidates);
+            candidates = candidates[..MaxCalibrationExamples];
+        }
+
+        var scores = new float[candidates.Length][];
+        var truth = new int[candidates.Length];
+        for (int n = 0; n < candidates.Length; n++)
+        {
+            int held = candidates[n];
+            int d = Dimensions;
+            float[] rest = [.. _inputExamples.AsSpan(0, held * d), .. _inputExamples.AsSpan((held + 1) * d)];
+            int[] restClasses = [.. _exampleClasses.AsSpan(0, held), .. _exampleClasses.AsSpan(held + 1)];
+
+            // Class indices stay those of this classifier, so the refit's scores line up with ours.
+            EmbeddingClassifier refit = Build(_labels, d, rest, restClasses, _inputUnlabeled, _options, []);
+            scores[n] = new float[_labels.Length];
+            refit.Score(_inputExamples.AsSpan(held * d, d), scores[n]);
+            truth[n] = _exampleClasses[held];
+        }
+
+        return (scores, truth);
+    }
+}
