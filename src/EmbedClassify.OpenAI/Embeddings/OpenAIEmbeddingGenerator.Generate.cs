@@ -197,7 +197,8 @@ public sealed partial class OpenAIEmbeddingGenerator
         {
             return (Failed(new HttpRequestException(Redact(ex.Message), ex)), true, null);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException or KeyNotFoundException
+            or (InvalidOperationException and not ObjectDisposedException))
         {
             // A 200 response that does not parse has been paid for and will not parse better the second time.
             return (Failed(new InvalidDataException($"The server sent a malformed response for {texts.Length} inputs: {Redact(ex.Message)}", ex)), false, null);

@@ -198,6 +198,38 @@ public class OpenAIEmbeddingGeneratorTests
     }
 
     [Test]
+    public async Task GenerateAsync_SharesConcurrencyLimit_AcrossConcurrentCalls()
+    {
+        Server.ResponseDelay = TimeSpan.FromMilliseconds(20);
+        using var generator = _context.CreateGenerator(o =>
+        {
+            o.MaxInputsPerRequest = 1;
+            o.MaxConcurrency = 1;
+        });
+
+        await Task.WhenAll(generator.GenerateAsync(["a", "b"]), generator.GenerateAsync(["c", "d"]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Server.Requests, Has.Count.EqualTo(4));
+            Assert.That(Server.MaxConcurrentRequests, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Dispose_LeavesCallersHttpClientUsable()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        var generator = new OpenAIEmbeddingGenerator(_context.Options(), http);
+        generator.Dispose();
+
+        using var second = new OpenAIEmbeddingGenerator(_context.Options(), http);
+        var result = await second.GenerateAsync(["a"]);
+
+        Assert.That(result, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task GenerateAsync_SumsUsageOverRequests()
     {
         using var generator = _context.CreateGenerator(o => o.MaxInputsPerRequest = 2);
