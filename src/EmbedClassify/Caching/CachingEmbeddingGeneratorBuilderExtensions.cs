@@ -1,4 +1,5 @@
 using EmbedClassify;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.AI;
@@ -35,5 +36,28 @@ public static class CachingEmbeddingGeneratorBuilderExtensions
             ILogger? logger = (services.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger<CachingEmbeddingGenerator>();
             return new CachingEmbeddingGenerator(innerGenerator, store, options, logger);
         });
+    }
+
+    /// <summary>
+    /// Adds a persistent embedding cache to the pipeline over the <see cref="IEmbeddingCacheStore"/> registered in the
+    /// service provider the pipeline is built with.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">A callback that adjusts the options, or <see langword="null"/> for the defaults.</param>
+    /// <returns><paramref name="builder"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <remarks>Building the pipeline throws <see cref="InvalidOperationException"/> when no <see cref="IEmbeddingCacheStore"/> is registered.</remarks>
+    public static EmbeddingGeneratorBuilder<string, Embedding<float>> UseEmbeddingCache(
+        this EmbeddingGeneratorBuilder<string, Embedding<float>> builder,
+        Action<CachingEmbeddingGeneratorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new CachingEmbeddingGeneratorOptions();
+        configure?.Invoke(options);
+        return builder.Use((innerGenerator, services) => new CachingEmbeddingGenerator(
+            innerGenerator,
+            services.GetRequiredService<IEmbeddingCacheStore>(),
+            options,
+            services.GetService<ILoggerFactory>()?.CreateLogger<CachingEmbeddingGenerator>()));
     }
 }

@@ -2,6 +2,7 @@ using EmbedClassify.Sqlite.Tests.KillChild;
 using EmbedClassify.Sqlite.Tests.TestDoubles;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EmbedClassify.Sqlite.Tests.Caching;
 
@@ -217,4 +218,28 @@ public class SqliteEmbeddingCacheStoreTests
             Assert.That(() => store.SetManyAsync([Entry("a", 1)]), Throws.InstanceOf<ObjectDisposedException>());
         });
     }
+
+    [Test]
+    public void AddSqliteEmbeddingCacheStore_RejectsInvalidArguments_NamingThem()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => ((IServiceCollection)null!).AddSqliteEmbeddingCacheStore(DatabasePath), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("services"));
+            Assert.That(() => new ServiceCollection().AddSqliteEmbeddingCacheStore(" "), Throws.ArgumentException.With.Property("ParamName").EqualTo("databasePath"));
+        });
+    }
+
+    [Test]
+    public void AddSqliteEmbeddingCacheStore_RegistersTheStoreAsASingletonFactory()
+    {
+        IServiceCollection services = new ServiceCollection().AddSqliteEmbeddingCacheStore(DatabasePath);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(services.Select(d => d.ServiceType), Is.EquivalentTo(new[] { typeof(SqliteEmbeddingCacheStore), typeof(IEmbeddingCacheStore) }));
+            Assert.That(services.Select(d => d.Lifetime), Has.All.EqualTo(ServiceLifetime.Singleton));
+            Assert.That(File.Exists(DatabasePath), Is.False, "the file is opened only when the store is resolved");
+        });
+    }
 }
+

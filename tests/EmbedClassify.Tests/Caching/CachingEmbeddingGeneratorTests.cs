@@ -273,7 +273,7 @@ public partial class CachingEmbeddingGeneratorTests
         Assert.Multiple(() =>
         {
             Assert.That(() => ((EmbeddingGeneratorBuilder<string, Embedding<float>>)null!).UseEmbeddingCache(new InMemoryEmbeddingCacheStore()), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("builder"));
-            Assert.That(() => builder.UseEmbeddingCache(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("store"));
+            Assert.That(() => builder.UseEmbeddingCache((IEmbeddingCacheStore)null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("store"));
         });
     }
 
