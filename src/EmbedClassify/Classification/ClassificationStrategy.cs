@@ -24,4 +24,11 @@ public enum ClassificationStrategy
     /// class's most similar example.
     /// </summary>
     KNearestNeighbors = 2,
+
+    /// <summary>
+    /// Picks, by leave-one-out accuracy on the examples, among nearest centroid (plain and centered), kNN and — when
+    /// unlabelled vectors are given — k-means seeded from class centroids (plain and centered); ties go to the simpler
+    /// rule, in that order. The fitted classifier reports the rule it picked in <see cref="EmbeddingClassifier.Strategy"/>.
+    /// </summary>
+    Auto = 3,
 }

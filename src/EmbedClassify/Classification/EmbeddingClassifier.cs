@@ -173,10 +173,10 @@ public sealed partial class EmbeddingClassifier
             CopyNormalized(unlabeledList[i].Span, unlabeledVectors.AsSpan(i * dimensions, dimensions), dimensions, i, nameof(unlabeled));
         }
 
-        if (unlabeledList.Length > 0 && options.Strategy != ClassificationStrategy.KMeans)
+        if (unlabeledList.Length > 0 && options.Strategy is not (ClassificationStrategy.KMeans or ClassificationStrategy.Auto))
         {
             throw new ArgumentException(
-                $"Unlabelled vectors are used only by the {nameof(ClassificationStrategy.KMeans)} strategy, not by {options.Strategy}.",
+                $"Unlabelled vectors are used only by the {nameof(ClassificationStrategy.KMeans)} and {nameof(ClassificationStrategy.Auto)} strategies, not by {options.Strategy}.",
                 nameof(unlabeled));
         }
 
@@ -186,7 +186,9 @@ public sealed partial class EmbeddingClassifier
             CopyNormalized(noneList[i].Span, noneVectors.AsSpan(i * dimensions, dimensions), dimensions, i, nameof(examples));
         }
 
-        return Build([.. labels], dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors);
+        return options.Strategy == ClassificationStrategy.Auto
+            ? BuildAuto([.. labels], dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors)
+            : Build([.. labels], dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors);
     }
 
     /// <summary>

@@ -104,10 +104,10 @@ public sealed class FewShotClassifier
         string[] unlabeledList = [.. unlabeledTexts];
         ValidateExamples(exampleList, requireTwoClasses: true, options?.NoneLabel);
         TextBatch.Validate(unlabeledList, nameof(unlabeledTexts));
-        if (unlabeledList.Length > 0 && (options?.Strategy ?? ClassificationStrategy.NearestCentroid) != ClassificationStrategy.KMeans)
+        if (unlabeledList.Length > 0 && (options?.Strategy ?? ClassificationStrategy.NearestCentroid) is not (ClassificationStrategy.KMeans or ClassificationStrategy.Auto))
         {
             throw new ArgumentException(
-                $"Unlabelled texts are used only by the {nameof(ClassificationStrategy.KMeans)} strategy.",
+                $"Unlabelled texts are used only by the {nameof(ClassificationStrategy.KMeans)} and {nameof(ClassificationStrategy.Auto)} strategies.",
                 nameof(unlabeledTexts));
         }
 

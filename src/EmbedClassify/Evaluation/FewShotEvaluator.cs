@@ -86,7 +86,7 @@ public sealed class FewShotEvaluator
     public EvaluationReport Evaluate(int examplesPerClass, FewShotClassifierOptions? classifierOptions = null, FewShotEvaluationOptions? options = null)
     {
         FewShotClassifierOptions fitted = classifierOptions?.Clone() ?? new FewShotClassifierOptions();
-        bool usesUnlabeled = fitted.Strategy == ClassificationStrategy.KMeans;
+        bool usesUnlabeled = fitted.Strategy is ClassificationStrategy.KMeans or ClassificationStrategy.Auto;
         return Evaluate(
             examplesPerClass,
             Describe(fitted),
@@ -213,8 +213,9 @@ public sealed class FewShotEvaluator
         ClassificationStrategy.KNearestNeighbors => $"kNN (k = {options.Neighbors})",
         ClassificationStrategy.KMeans when options.Initialization == KMeansInitialization.ClassCentroids => "k-means from class centroids",
         ClassificationStrategy.KMeans => options.Clusters is { } k ? $"k-means (k = {k})" : "k-means",
+        ClassificationStrategy.Auto => "auto",
         _ => "nearest centroid",
-    };
+    } + (options.CenterEmbeddings ? ", centered" : string.Empty);
 
     private (int[] Train, int[] Test) Draw(int examplesPerClass, int seed)
     {
