@@ -1,0 +1,72 @@
+// Prints a learning curve (accuracy against examples per class) for every strategy, so that the choice of method and
+// the number of examples worth labelling are decided by measurement. Every text is embedded once, ever: embeddings
+// live in a SQLite cache, so later runs only compute.
+using System.Diagnostics;
+using System.Globalization;
+using EmbedClassify;
+using EmbedClassify.Onnx;
+using EmbedClassify.Sqlite;
+
+string? dataPath = null;
+bool full = false;
+int repetitions = 20, seed = 0;
+int[] sizes = [1, 2, 5, 10, 32];
+string cacheDirectory = Path.Combine(
+    Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "EmbedClassify");
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--full": full = true; break;
+        case "--data" when i + 1 < args.Length: dataPath = args[++i]; break;
+        case "--repetitions" when i + 1 < args.Length: repetitions = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--seed" when i + 1 < args.Length: seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--n" when i + 1 < args.Length: sizes = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
+        case "--cache" when i + 1 < args.Length: cacheDirectory = args[++i]; break;
+        default:
+            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir]");
+            return 2;
+    }
+}
+
+dataPath ??= full ? Dataset.FetchFull(cacheDirectory) : Path.Combine(AppContext.BaseDirectory, "data", "emails.jsonl");
+LabeledExample[] data = Dataset.Load(dataPath);
+Console.WriteLine($"{data.Length} texts, {string.Join(", ", data.GroupBy(d => d.Label).Select(g => $"{g.Count()} {g.Key}"))} ({Path.GetFileName(dataPath)}).");
+
+Directory.CreateDirectory(cacheDirectory);
+using var store = new SqliteEmbeddingCacheStore(Path.Combine(cacheDirectory, "evaluation-embeddings.db"));
+using var generator = new CachingEmbeddingGenerator(OnnxEmbeddingGenerator.CreateDefault(), store);
+var stopwatch = Stopwatch.StartNew();
+FewShotEvaluator evaluator = await FewShotEvaluator.CreateAsync(generator, data);
+EmbeddingCacheStatistics cache = generator.Statistics;
+Console.WriteLine($"Embedded in {stopwatch.Elapsed.TotalSeconds:F1} s ({cache.Hits} from the cache, {cache.Misses} computed).");
+
+int smallest = data.GroupBy(d => d.Label).Min(g => g.Count());
+sizes = [.. sizes.Where(n => n < smallest)];
+(string Name, FewShotClassifierOptions Options, bool Transductive)[] methods =
+[
+    ("nearest centroid", new() { Strategy = ClassificationStrategy.NearestCentroid }, false),
+    ("nearest centroid, centered", new() { Strategy = ClassificationStrategy.NearestCentroid, CenterEmbeddings = true }, false),
+    ("kNN (k = 3)", new() { Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 3 }, false),
+    ("k-means, classic recipe", new() { Strategy = ClassificationStrategy.KMeans }, false),
+    ("auto (leave-one-out pick)", new() { Strategy = ClassificationStrategy.Auto }, false),
+    ("k-means from centroids + test texts*", new() { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids }, true),
+    ("  same, centered*", new() { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids, CenterEmbeddings = true }, true),
+    ("auto + test texts*", new() { Strategy = ClassificationStrategy.Auto }, true),
+];
+
+stopwatch.Restart();
+Console.WriteLine();
+Console.WriteLine($"Accuracy, mean of {repetitions} seeded draws (seed {seed}) [95% interval], by examples per class:");
+Console.WriteLine($"{"method",-38}" + string.Concat(sizes.Select(n => $"{"n = " + n,22}")));
+foreach ((string name, FewShotClassifierOptions options, bool transductive) in methods)
+{
+    var evaluation = new FewShotEvaluationOptions { Repetitions = repetitions, Seed = seed, TestAsUnlabeled = transductive };
+    IReadOnlyList<EvaluationReport> curve = evaluator.LearningCurve(sizes, options, evaluation);
+    Console.WriteLine($"{name,-38}" + string.Concat(curve.Select(r => $"{r.Accuracy,22}")));
+}
+
+Console.WriteLine();
+Console.WriteLine("* transductive: the texts being classified are also given, unlabelled, to the method (as when a batch is classified at once).");
+Console.WriteLine($"Evaluated in {stopwatch.Elapsed.TotalSeconds:F1} s.");
+return 0;
