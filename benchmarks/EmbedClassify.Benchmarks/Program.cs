@@ -1,6 +1,11 @@
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+
+// A benchmark that throws, or fails validation, only shows up as an error in its report; the exit code makes CI fail.
+bool failed = summaries.Any(summary => summary.HasCriticalValidationErrors || summary.Reports.Any(report => !report.Success));
+return failed ? 1 : 0;
 
 /// <summary>Entry point type, named so the switcher can find this assembly.</summary>
 public partial class Program;
