@@ -38,7 +38,8 @@ public sealed partial class OpenAIEmbeddingGenerator
     /// <exception cref="EmbeddingBatchException">
     /// At least one request still failed after its retries, or returned a malformed response or vectors of the wrong
     /// length. Its <see cref="EmbeddingBatchException.FailedIndices"/> are the indices into <paramref name="values"/>
-    /// of the texts of those requests; the inner exception is the last error: an <see cref="HttpRequestException"/>
+    /// of the texts of those requests, and its <see cref="EmbeddingBatchException.Embeddings"/> hold the embeddings
+    /// of every other text, so that nothing paid for is lost; the inner exception is the last error: an <see cref="HttpRequestException"/>
     /// (with <see cref="HttpRequestException.StatusCode"/> when the server answered), a <see cref="TimeoutException"/>
     /// or an <see cref="InvalidDataException"/>. It is thrown after every other request has finished.
     /// </exception>
@@ -112,25 +113,27 @@ public sealed partial class OpenAIEmbeddingGenerator
             modelId = outcome.ModelId ?? modelId;
         }
 
-        if (lastError is not null)
+        DateTimeOffset createdAt = _timeProvider.GetUtcNow();
+        var embeddings = new Embedding<float>?[inputCount];
+        for (int i = 0; i < inputCount; i++)
         {
-            int[] failedIndices = [.. Enumerable.Range(0, inputCount).Where(i => failed[plan.InputToUnique[i]])];
-            throw new EmbeddingBatchException(failedIndices, inputCount, lastError);
+            // Duplicates share one vector; it is exposed read-only, so sharing cannot leak a change from one to another.
+            embeddings[i] = vectors[plan.InputToUnique[i]] is { } vector
+                ? new Embedding<float>(vector) { ModelId = modelId, CreatedAt = createdAt }
+                : null;
         }
 
-        DateTimeOffset createdAt = _timeProvider.GetUtcNow();
-        var embeddings = new GeneratedEmbeddings<Embedding<float>>(inputCount)
+        if (lastError is not null)
+        {
+            // The successful requests were paid for: their vectors travel with the exception so a cache can keep them.
+            int[] failedIndices = [.. Enumerable.Range(0, inputCount).Where(i => failed[plan.InputToUnique[i]])];
+            throw new EmbeddingBatchException(failedIndices, embeddings, lastError);
+        }
+
+        return new GeneratedEmbeddings<Embedding<float>>(embeddings!)
         {
             Usage = new UsageDetails { InputTokenCount = inputTokens, TotalTokenCount = totalTokens },
         };
-
-        foreach (int unique in plan.InputToUnique)
-        {
-            // Duplicates share one vector; it is exposed read-only, so sharing cannot leak a change from one to another.
-            embeddings.Add(new Embedding<float>(vectors[unique]!) { ModelId = modelId, CreatedAt = createdAt });
-        }
-
-        return embeddings;
     }
 
     private async Task<RequestOutcome> SendWithRetriesAsync(

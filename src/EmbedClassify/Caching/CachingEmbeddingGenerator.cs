@@ -91,9 +91,12 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
     /// <exception cref="ArgumentException"><paramref name="values"/> contains <see langword="null"/>.</exception>
     /// <exception cref="EmbeddingBatchException">
     /// Some inner calls failed. <see cref="EmbeddingBatchException.FailedIndices"/> lists every position in
-    /// <paramref name="values"/> that got no embedding; every batch that completed is already stored, and its inner
-    /// exception is the first failure. An inner call that returns the wrong number of embeddings, or vectors whose length
-    /// differs from the expected dimension count, counts as failed.
+    /// <paramref name="values"/> that got no embedding, <see cref="EmbeddingBatchException.Embeddings"/> holds the
+    /// embeddings of the others, every batch that completed is already stored, and the inner exception is the first
+    /// failure. An inner call that returns the wrong number of embeddings, or vectors whose length differs from the
+    /// expected dimension count, counts as failed. When an inner call throws an <see cref="EmbeddingBatchException"/>
+    /// that carries <see cref="EmbeddingBatchException.Embeddings"/> for its inputs, the embeddings it holds are stored
+    /// (in the batch's one write) and returned in the exception, and only its failed inputs count as failed.
     /// </exception>
     /// <exception cref="OperationCanceledException">
     /// <paramref name="cancellationToken"/> was canceled before every text was embedded; batches completed before that are stored.
@@ -241,8 +244,14 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
 
             cancellationToken.ThrowIfCancellationRequested();
             int[] failed = [.. Enumerable.Range(0, uniqueOf.Length).Where(i => embeddings[uniqueOf[i]] is null)];
+            var partial = new Embedding<float>?[uniqueOf.Length];
+            for (int i = 0; i < partial.Length; i++)
+            {
+                partial[i] = embeddings[uniqueOf[i]];
+            }
+
             Exception? first = _providerFailures.IsEmpty ? null : _providerFailures.MinBy(f => f.Batch).Error;
-            throw new EmbeddingBatchException(failed, uniqueOf.Length, first);
+            throw new EmbeddingBatchException(failed, partial, first);
         }
 
         private async Task WorkAsync(CancellationToken cancellationToken)
@@ -265,15 +274,26 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
 
                 Interlocked.Increment(ref owner._providerCalls);
                 Interlocked.Add(ref owner._textsSent, count);
-                GeneratedEmbeddings<Embedding<float>> generated;
+                IReadOnlyList<Embedding<float>?> generated;
+                UsageDetails? usage = null;
+                Exception? failure = null;
                 try
                 {
-                    generated = await owner.InnerGenerator.GenerateAsync(batchTexts, options, cancellationToken).ConfigureAwait(false);
-                    Validate(generated, count);
+                    GeneratedEmbeddings<Embedding<float>> answer =
+                        await owner.InnerGenerator.GenerateAsync(batchTexts, options, cancellationToken).ConfigureAwait(false);
+                    Validate(answer, count);
+                    generated = answer;
+                    usage = answer.Usage;
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     return;
+                }
+                catch (EmbeddingBatchException ex) when (ex.Embeddings.Count == count)
+                {
+                    // The provider was paid for the inputs it did embed; keeping them means the rerun pays only for the rest.
+                    generated = UsablePart(ex.Embeddings);
+                    failure = ex;
                 }
                 catch (Exception ex)
                 {
@@ -283,22 +303,35 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
                     return;
                 }
 
-                if (generated.Usage?.InputTokenCount is long tokens)
+                if (failure is not null)
+                {
+                    Log.BatchPartlyFailed(owner._logger, batch, generated.Count(e => e is null), count, failure);
+                    _providerFailures.Add((batch, failure));
+                    Volatile.Write(ref _stopping, 1);
+                }
+
+                if (usage?.InputTokenCount is long tokens)
                 {
                     Interlocked.Add(ref owner._tokensSent, tokens);
                 }
 
-                var entries = new KeyValuePair<string, byte[]>[count];
+                var entries = new List<KeyValuePair<string, byte[]>>(count);
                 for (int j = 0; j < count; j++)
                 {
-                    string key = keys[missing[start + j]];
-                    entries[j] = new(key, EmbeddingCachePayload.Encode(key, generated[j].Vector.Span));
+                    if (generated[j] is { } embedding)
+                    {
+                        string key = keys[missing[start + j]];
+                        entries.Add(new(key, EmbeddingCachePayload.Encode(key, embedding.Vector.Span)));
+                    }
                 }
 
                 try
                 {
                     // These vectors are paid for: a cancellation that arrives now must not stop them from being kept.
-                    await owner._store.SetManyAsync(entries, CancellationToken.None).ConfigureAwait(false);
+                    if (entries.Count > 0)
+                    {
+                        await owner._store.SetManyAsync(entries, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -312,7 +345,7 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
                     embeddings[missing[start + j]] = generated[j];
                 }
 
-                if (generated.Usage is { } usage)
+                if (usage is not null)
                 {
                     lock (_usageGate)
                     {
@@ -320,7 +353,28 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
                         _usage.Add(usage);
                     }
                 }
+
+                if (failure is not null)
+                {
+                    return;
+                }
             }
+        }
+
+        /// <summary>Keeps the partial results of a failed inner call that could be cached; the others count as failed.</summary>
+        private Embedding<float>?[] UsablePart(IReadOnlyList<Embedding<float>?> partial)
+        {
+            var usable = new Embedding<float>?[partial.Count];
+            for (int j = 0; j < usable.Length; j++)
+            {
+                if (partial[j] is { } embedding && embedding.Vector.Length > 0
+                    && (dimensions is not { } expected || embedding.Vector.Length == expected))
+                {
+                    usable[j] = embedding;
+                }
+            }
+
+            return usable;
         }
 
         private void Validate(GeneratedEmbeddings<Embedding<float>>? generated, int count)
@@ -354,5 +408,8 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
 
         [LoggerMessage(2, LogLevel.Warning, "Embedding batch {Batch} of {Count} texts failed; it was not cached.")]
         public static partial void BatchFailed(ILogger logger, int batch, int count, Exception exception);
+
+        [LoggerMessage(3, LogLevel.Warning, "Embedding batch {Batch} failed for {Failed} of {Count} texts; the others were cached, the failed ones were not.")]
+        public static partial void BatchPartlyFailed(ILogger logger, int batch, int failed, int count, Exception exception);
     }
 }

@@ -3,9 +3,9 @@ using EmbedClassify.OpenAI.Tests.TestDoubles;
 namespace EmbedClassify.OpenAI.Tests;
 
 /// <summary>
-/// The generator cannot hand back partial results through <c>IEmbeddingGenerator</c>, so "nothing paid for is lost"
-/// is the caching layer's job: it sends batches and stores each one that completes. These tests put it in front of the
-/// real generator and the fake server.
+/// "Nothing paid for is lost" takes both layers: the generator hands the vectors of its successful requests back in
+/// <see cref="EmbeddingBatchException.Embeddings"/>, and the caching layer stores them with each batch. These tests put
+/// the cache in front of the real generator and the fake server.
 /// </summary>
 public class OpenAICachingTests
 {
@@ -46,6 +46,41 @@ public class OpenAICachingTests
         Assert.Multiple(() =>
         {
             Assert.That(Server.Requests.Skip(before).SelectMany(r => r.Inputs).Order(), Is.EqualTo(failed.Select(i => texts[i]).Order()), "the rerun sends only what was lost");
+            Assert.That(result.Select(e => e.Vector.ToArray()), Is.EqualTo(texts.Select(t => FakeOpenAIServer.VectorFor(t, Server.Dimensions))).Within(1e-6f));
+        });
+    }
+
+    [Test]
+    public async Task CachingGenerator_StoresTheOtherRequestsOfABatch_WhenOneOfItsRequestsFailsForGood()
+    {
+        // One cache batch of 10 texts becomes requests of 3: 0-2 | 3-5 | 6-8 | 9; the second fails for good.
+        string[] texts = [.. Enumerable.Range(0, 20).Select(i => $"text {i}")];
+        Server.Faults = request => request.Inputs.Contains("text 4") ? FakeFault.Status(503) : null;
+        var store = new InMemoryEmbeddingCacheStore();
+        using var openAI = _context.CreateGenerator(o =>
+        {
+            o.MaxRetries = 1;
+            o.MaxInputsPerRequest = 3;
+        });
+        using var cached = new CachingEmbeddingGenerator(openAI, store, new CachingEmbeddingGeneratorOptions { BatchSize = 10, MaxConcurrency = 1 });
+
+        var ex = await Assert.ThrowsAsync<EmbeddingBatchException>(() => cached.GenerateAsync(texts));
+
+        int[] lost = [3, 4, 5, .. Enumerable.Range(10, 10)];
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.FailedIndices, Is.EqualTo(lost), "only the failed request and the batch never started");
+            Assert.That(store.Count, Is.EqualTo(7), "the three requests that succeeded are stored");
+            Assert.That(Server.Requests.SelectMany(r => r.Inputs).Distinct(), Is.EquivalentTo(texts[..10]), "the second batch was not started");
+        });
+
+        Server.Faults = null;
+        int before = Server.Requests.Count;
+        var result = await cached.GenerateAsync(texts);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Server.Requests.Skip(before).SelectMany(r => r.Inputs).Order(), Is.EqualTo(lost.Select(i => texts[i]).Order()), "the rerun sends exactly the failed texts");
             Assert.That(result.Select(e => e.Vector.ToArray()), Is.EqualTo(texts.Select(t => FakeOpenAIServer.VectorFor(t, Server.Dimensions))).Within(1e-6f));
         });
     }

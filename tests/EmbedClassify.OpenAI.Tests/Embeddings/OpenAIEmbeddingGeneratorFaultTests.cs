@@ -126,6 +126,14 @@ public class OpenAIEmbeddingGeneratorFaultTests
             Assert.That(((HttpRequestException)ex.InnerException!).StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
             Assert.That(Server.Requests.Count(r => r.Inputs.Contains("c")), Is.EqualTo(3), "one try and two retries");
             Assert.That(Server.Requests.Count(r => !r.Inputs.Contains("c")), Is.EqualTo(2), "the other requests ran once and finished");
+            Assert.That(ex.Embeddings, Has.Count.EqualTo(7));
+            for (int i = 0; i < texts.Length; i++)
+            {
+                Assert.That(
+                    ex.Embeddings[i]?.Vector.ToArray(),
+                    ex.FailedIndices.Contains(i) ? Is.Null : Is.EqualTo(FakeOpenAIServer.VectorFor(texts[i], Server.Dimensions)).Within(1e-6f),
+                    $"the paid-for vector of input {i} comes back with the exception");
+            }
         });
     }
 

@@ -141,8 +141,8 @@ public partial class CachingEmbeddingGeneratorTests
     [Test]
     public async Task GenerateAsync_ReportsTheWholeBatch_WhenTheInnerGeneratorThrowsEmbeddingBatchException()
     {
-        // The inner exception says only input 1 of the batch failed, but it carries no vectors for the others, so
-        // nothing of the batch can be cached or returned: every input of it must be reported as failed.
+        // The inner exception says only input 1 of the batch failed, but it was built without the vectors of the
+        // others, so nothing of the batch can be cached or returned: every input of it must be reported as failed.
         var inner = new ScriptedEmbeddingGenerator((texts, call, _) =>
             call == 1 ? throw new EmbeddingBatchException([1], texts.Count, new HttpRequestException("429")) : Embed(texts));
         var store = new RecordingCacheStore();
