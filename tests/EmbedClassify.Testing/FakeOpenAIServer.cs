@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EmbedClassify.OpenAI.Tests.TestDoubles;
+namespace EmbedClassify.Testing;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that speaks the OpenAI embeddings wire format (<c>POST {Endpoint}/embeddings</c>),

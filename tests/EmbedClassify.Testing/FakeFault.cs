@@ -1,4 +1,4 @@
-namespace EmbedClassify.OpenAI.Tests.TestDoubles;
+namespace EmbedClassify.Testing;
 
 /// <summary>What the <see cref="FakeOpenAIServer"/> does instead of answering a request normally.</summary>
 public sealed class FakeFault

@@ -1,4 +1,4 @@
-namespace EmbedClassify.OpenAI.Tests.TestDoubles;
+namespace EmbedClassify.Testing;
 
 public enum FakeFaultKind
 {

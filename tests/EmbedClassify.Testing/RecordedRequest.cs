@@ -1,4 +1,4 @@
-namespace EmbedClassify.OpenAI.Tests.TestDoubles;
+namespace EmbedClassify.Testing;
 
 /// <summary>One request the <see cref="FakeOpenAIServer"/> received.</summary>
 /// <param name="Number">The 1-based arrival order over the server's lifetime.</param>
