@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -83,10 +84,9 @@ public sealed partial class LogisticRegressionClassifier
 
         VBuffer<float>[] weightRows = [];
         model.Model.GetWeights(ref weightRows, out int classCount);
-        if (classCount != labels.Count)
-        {
-            throw new InvalidOperationException($"ML.NET trained {classCount} classes but there are {labels.Count}.");
-        }
+
+        // The label column's key type declares every class, so ML.NET returns one weight row per class, in class order.
+        Debug.Assert(classCount == labels.Count, "ML.NET returned a weight row per declared key value.");
 
         var weights = new float[classCount * dimensions];
         for (int c = 0; c < classCount; c++)

@@ -8,6 +8,11 @@ namespace EmbedClassify.MLNet;
 /// </summary>
 /// <remarks>
 /// <para>
+/// L-BFGS was preferred to ML.NET's SDCA maximum-entropy trainer: on 2000 SpamAssassin emails at 10 examples per class
+/// it was as accurate or slightly more (0.836 against 0.835 at best), and SDCA's accuracy collapsed to chance once its
+/// L2 weight reached 0.1.
+/// </para>
+/// <para>
 /// Embeddings are scaled to unit length (and, by default, centered on the training mean and scaled again) before
 /// training and prediction, so a vector and any positive multiple of it get the same prediction.
 /// </para>

@@ -57,7 +57,9 @@ public sealed class LogisticRegressionOptions
     /// <see langword="true"/>.
     /// </summary>
     /// <remarks>
-    /// Sentence embeddings share a large common component; removing it spreads the classes apart on the sphere.
+    /// Sentence embeddings share a large common component; removing it spreads the classes apart on the sphere. On 2000
+    /// SpamAssassin emails at 10 examples per class it made no difference at the default regularization (0.836 either
+    /// way) and helped without regularization (0.829 against 0.817), so it is on by default.
     /// </remarks>
     public bool CenterOnTrainingMean { get; set; } = true;
 
