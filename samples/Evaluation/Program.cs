@@ -4,11 +4,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using EmbedClassify;
+using EmbedClassify.MLNet;
 using EmbedClassify.Onnx;
 using EmbedClassify.Sqlite;
+using Microsoft.Extensions.AI;
 
 string? dataPath = null;
-bool full = false;
+bool full = false, compression = false;
 int repetitions = 20, seed = 0;
 int[] sizes = [1, 2, 5, 10, 32];
 string cacheDirectory = Path.Combine(
@@ -18,13 +20,14 @@ for (int i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--full": full = true; break;
+        case "--compression": compression = true; break;
         case "--data" when i + 1 < args.Length: dataPath = args[++i]; break;
         case "--repetitions" when i + 1 < args.Length: repetitions = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--seed" when i + 1 < args.Length: seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--n" when i + 1 < args.Length: sizes = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
         case "--cache" when i + 1 < args.Length: cacheDirectory = args[++i]; break;
         default:
-            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir]");
+            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression]");
             return 2;
     }
 }
@@ -37,7 +40,17 @@ Directory.CreateDirectory(cacheDirectory);
 using var store = new SqliteEmbeddingCacheStore(Path.Combine(cacheDirectory, "evaluation-embeddings.db"));
 using var generator = new CachingEmbeddingGenerator(OnnxEmbeddingGenerator.CreateDefault(), store);
 var stopwatch = Stopwatch.StartNew();
-FewShotEvaluator evaluator = await FewShotEvaluator.CreateAsync(generator, data);
+GeneratedEmbeddings<Embedding<float>> embedded = await generator.GenerateAsync(data.Select(d => d.Text));
+LabeledEmbedding[] vectors = [.. data.Select((d, i) => new LabeledEmbedding(d.Label, embedded[i].Vector))];
+var evaluator = new FewShotEvaluator(vectors);
+
+// The compression view needs the text behind each vector the evaluator hands out.
+var textOf = new Dictionary<ReadOnlyMemory<float>, string>();
+for (int i = 0; i < data.Length; i++)
+{
+    textOf[vectors[i].Vector] = data[i].Text;
+}
+
 EmbeddingCacheStatistics cache = generator.Statistics;
 Console.WriteLine($"Embedded in {stopwatch.Elapsed.TotalSeconds:F1} s ({cache.Hits} from the cache, {cache.Misses} computed).");
 
@@ -66,7 +79,32 @@ foreach ((string name, FewShotClassifierOptions options, bool transductive) in m
     Console.WriteLine($"{name,-38}" + string.Concat(curve.Select(r => $"{r.Accuracy,22}")));
 }
 
+var custom = new List<(string Name, Func<IReadOnlyList<LabeledEmbedding>, IReadOnlyList<ReadOnlyMemory<float>>, Func<ReadOnlyMemory<float>, string>> Fit, bool Transductive)>
+{
+    ("logistic regression (ML.NET)", (train, _) =>
+    {
+        LogisticRegressionClassifier head = LogisticRegressionClassifier.Fit(train);
+        return v => head.Predict(v.Span).Label;
+    }, false),
+};
+if (compression)
+{
+    custom.Add(("gzip kNN-1 (no embeddings)", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 0, transductive: false), true));
+    custom.Add(("centroid, centered + gzip*", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: false), true));
+    custom.Add(("centroid+gzip, refined on test texts*", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: true), true));
+}
+
+foreach ((string name, var fit, bool transductive) in custom)
+{
+    var evaluation = new FewShotEvaluationOptions { Repetitions = repetitions, Seed = seed, TestAsUnlabeled = transductive };
+    Console.WriteLine($"{name,-38}" + string.Concat(sizes.Select(n => $"{evaluator.Evaluate(n, name, fit, evaluation).Accuracy,22}")));
+}
+
 Console.WriteLine();
 Console.WriteLine("* transductive: the texts being classified are also given, unlabelled, to the method (as when a batch is classified at once).");
+if (!compression)
+{
+    Console.WriteLine("Add --compression for the gzip view and its ensembles with the embeddings (slow: every test text is compressed against every example).");
+}
 Console.WriteLine($"Evaluated in {stopwatch.Elapsed.TotalSeconds:F1} s.");
 return 0;
