@@ -89,9 +89,9 @@ var custom = new List<(string Name, Func<IReadOnlyList<LabeledEmbedding>, IReadO
 };
 if (compression)
 {
-    custom.Add(("gzip kNN-1 (no embeddings)", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 0, transductive: false), true));
-    custom.Add(("centroid, centered + gzip*", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: false), true));
-    custom.Add(("centroid+gzip, refined on test texts*", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: true), true));
+    custom.Add(("compression kNN-3 (no embeddings)", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 0, transductive: false), true));
+    custom.Add(("centroid, centered + compression*", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: false), true));
+    custom.Add(("  same, refined on test texts*", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: true), true));
 }
 
 foreach ((string name, var fit, bool transductive) in custom)
