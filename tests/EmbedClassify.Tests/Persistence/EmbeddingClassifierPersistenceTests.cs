@@ -142,6 +142,22 @@ public class EmbeddingClassifierPersistenceTests
     }
 
     [Test]
+    public void AsyncOverloads_HonourCancellation()
+    {
+        EmbeddingClassifier classifier = ModelFiles.Fit(new FewShotClassifierOptions());
+        using var source = new CancellationTokenSource();
+        source.Cancel();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => classifier.SaveAsync(new MemoryStream(), ModelFiles.Identity, source.Token), Throws.InstanceOf<OperationCanceledException>());
+            Assert.That(
+                () => EmbeddingClassifier.LoadAsync(new MemoryStream(ModelFiles.Save(classifier)), cancellationToken: source.Token),
+                Throws.InstanceOf<OperationCanceledException>());
+        });
+    }
+
+    [Test]
     public void Header_IsReadableJson_WithTheDocumentedFields()
     {
         DateTime before = DateTime.UtcNow;
