@@ -1,0 +1,71 @@
+// Calls into every EmbedClassify package, as a user who installed them from NuGet would.
+// Exits 0 and prints one line per package, or throws.
+using EmbedClassify;
+using EmbedClassify.MLNet;
+using EmbedClassify.Onnx;
+using EmbedClassify.OpenAI;
+using EmbedClassify.Sqlite;
+using Microsoft.Extensions.AI;
+
+LabeledEmbedding[] examples =
+[
+    new("a", new float[] { 1f, 0.1f, 0f }),
+    new("a", new float[] { 0.9f, 0f, 0.1f }),
+    new("b", new float[] { 0f, 1f, 0.1f }),
+    new("b", new float[] { 0.1f, 0.9f, 0f }),
+];
+float[] query = [0.05f, 1f, 0f];
+
+// EmbedClassify: fit and predict in embedding space.
+EmbeddingClassifier classifier = EmbeddingClassifier.Fit(examples);
+Prediction prediction = classifier.Predict(query);
+Check(prediction.Label == "b", $"EmbeddingClassifier predicted '{prediction.Label}', expected 'b'");
+Console.WriteLine($"EmbedClassify: EmbeddingClassifier predicts {prediction.Label} ({prediction.Score:F2})");
+
+// EmbedClassify.MLNet: logistic regression on the same vectors.
+LogisticRegressionClassifier regression = LogisticRegressionClassifier.Fit(examples);
+Prediction regressionPrediction = regression.Predict(query);
+Check(regressionPrediction.Label == "b", $"LogisticRegressionClassifier predicted '{regressionPrediction.Label}', expected 'b'");
+Console.WriteLine($"EmbedClassify.MLNet: LogisticRegressionClassifier predicts {regressionPrediction.Label} ({regressionPrediction.Score:F2})");
+
+// EmbedClassify.Onnx: the default model is loaded from the resources of a package, so this proves they ship.
+using (OnnxEmbeddingGenerator embedder = OnnxEmbeddingGenerator.CreateDefault())
+{
+    GeneratedEmbeddings<Embedding<float>> embeddings = await embedder.GenerateAsync(["Do you ship to Canada?", "My order arrived broken."]);
+    Check(embeddings.Count == 2 && embeddings[0].Vector.Length == 384, $"expected 2 embeddings of 384 dimensions, got {embeddings.Count}");
+    Console.WriteLine($"EmbedClassify.Onnx: embedded {embeddings.Count} texts, {embeddings[0].Vector.Length} dimensions");
+}
+
+// EmbedClassify.OpenAI: options only; nothing is sent.
+var openAIOptions = new OpenAIEmbeddingGeneratorOptions { Model = "text-embedding-3-small" };
+Console.WriteLine($"EmbedClassify.OpenAI: options for {openAIOptions.Model}");
+
+// EmbedClassify.Sqlite: a store in a temporary file, one entry written and read back.
+string databasePath = Path.Combine(Path.GetTempPath(), $"embedclassify-consumer-{Guid.NewGuid():N}.db");
+try
+{
+    using (var store = new SqliteEmbeddingCacheStore(databasePath))
+    {
+        await store.SetManyAsync([new KeyValuePair<string, byte[]>("key", [1, 2, 3])]);
+        IReadOnlyList<byte[]?> read = await store.GetManyAsync(["key", "missing"]);
+        Check(read[0] is [1, 2, 3] && read[1] is null, "the SQLite store did not return what was written");
+    }
+
+    Console.WriteLine("EmbedClassify.Sqlite: stored and read back one entry");
+}
+finally
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    foreach (string suffix in new[] { "", "-wal", "-shm" })
+    {
+        File.Delete(databasePath + suffix);
+    }
+}
+
+static void Check(bool condition, string message)
+{
+    if (!condition)
+    {
+        throw new InvalidOperationException(message);
+    }
+}
