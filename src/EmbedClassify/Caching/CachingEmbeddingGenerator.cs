@@ -29,6 +29,10 @@ namespace EmbedClassify;
 /// cached. Every entry carries a checksum; a corrupt or truncated entry is logged, counted in
 /// <see cref="EmbeddingCacheStatistics.CorruptEntries"/>, re-fetched and overwritten, never returned.
 /// </para>
+/// <para>
+/// Besides <see cref="Statistics"/>, hits, misses and inner calls are counted on the process-wide meter named in
+/// <see cref="EmbedClassifyTelemetry"/>, tagged with the provider name only (never a key or a text).
+/// </para>
 /// <para>This type is thread-safe if the inner generator and the store are.</para>
 /// </remarks>
 public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<string, Embedding<float>>
@@ -175,6 +179,8 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
 
         Interlocked.Add(ref _hits, uniqueKeys.Count - missing.Count);
         Interlocked.Add(ref _misses, missing.Count);
+        RecordMetric(Instrumentation.CacheHits, uniqueKeys.Count - missing.Count);
+        RecordMetric(Instrumentation.CacheMisses, missing.Count);
 
         UsageDetails? usage = null;
         if (missing.Count > 0)
@@ -273,6 +279,7 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
                 }
 
                 Interlocked.Increment(ref owner._providerCalls);
+                owner.RecordMetric(Instrumentation.ProviderCalls, 1);
                 Interlocked.Add(ref owner._textsSent, count);
                 IReadOnlyList<Embedding<float>?> generated;
                 UsageDetails? usage = null;
@@ -398,6 +405,15 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
                         $"The inner generator returned a vector of length {generated[j].Vector.Length} where {expected} dimensions were expected.");
                 }
             }
+        }
+    }
+
+    private void RecordMetric(System.Diagnostics.Metrics.Counter<long> counter, long value)
+    {
+        if (value > 0 && counter.Enabled)
+        {
+            string provider = _metadata.Value?.ProviderName ?? InnerGenerator.GetType().Name;
+            counter.Add(value, new KeyValuePair<string, object?>(EmbedClassifyTelemetry.ProviderTagName, provider));
         }
     }
 

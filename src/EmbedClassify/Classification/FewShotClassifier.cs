@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.AI;
 
 namespace EmbedClassify;
@@ -9,6 +10,7 @@ namespace EmbedClassify;
 /// <remarks>
 /// Instances are immutable and thread-safe as long as the generator is. Each distinct text in one call is sent to the
 /// generator once; put a caching generator in front of a paid provider so that texts are never paid for twice across calls.
+/// Creation and predictions are traced and counted under the names in <see cref="EmbedClassifyTelemetry"/>.
 /// </remarks>
 public sealed class FewShotClassifier
 {
@@ -111,13 +113,28 @@ public sealed class FewShotClassifier
                 nameof(unlabeledTexts));
         }
 
-        string[] allTexts = [.. exampleList.Select(e => e.Text), .. unlabeledList];
-        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(generator, allTexts, expectedDimensions: null, cancellationToken).ConfigureAwait(false);
-        EmbeddingClassifier model = EmbeddingClassifier.Fit(
-            exampleList.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i])),
-            vectors.Skip(exampleList.Length),
-            options);
-        return new FewShotClassifier(generator, model, ClassTexts(exampleList, options?.NoneLabel));
+        using Activity? activity = Instrumentation.Source.StartActivity(EmbedClassifyTelemetry.CreateActivityName);
+        activity?.SetTag(EmbedClassifyTelemetry.ExampleCountTagName, exampleList.Length);
+        activity?.SetTag(EmbedClassifyTelemetry.BatchSizeTagName, exampleList.Length + unlabeledList.Length);
+        try
+        {
+            string[] allTexts = [.. exampleList.Select(e => e.Text), .. unlabeledList];
+            ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(generator, allTexts, expectedDimensions: null, cancellationToken).ConfigureAwait(false);
+            EmbeddingClassifier model = EmbeddingClassifier.Fit(
+                exampleList.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i])),
+                vectors.Skip(exampleList.Length),
+                options);
+
+            // The fitted strategy, not the requested one: Auto reports the rule it picked.
+            activity?.SetTag(EmbedClassifyTelemetry.StrategyTagName, Instrumentation.StrategyName(model.Strategy));
+            activity?.SetTag(EmbedClassifyTelemetry.ClassCountTagName, model.Labels.Count);
+            return new FewShotClassifier(generator, model, ClassTexts(exampleList, options?.NoneLabel));
+        }
+        catch (Exception ex)
+        {
+            Instrumentation.RecordError(activity, ex);
+            throw;
+        }
     }
 
     /// <summary>
@@ -161,8 +178,19 @@ public sealed class FewShotClassifier
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
-        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], Model.Dimensions, cancellationToken).ConfigureAwait(false);
-        return Model.Predict(vectors[0].Span);
+        using Activity? activity = StartPredictionActivity(EmbedClassifyTelemetry.PredictActivityName, 1);
+        try
+        {
+            ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], Model.Dimensions, cancellationToken).ConfigureAwait(false);
+            Prediction prediction = Model.Predict(vectors[0].Span);
+            CountPredictions(1);
+            return prediction;
+        }
+        catch (Exception ex)
+        {
+            Instrumentation.RecordError(activity, ex);
+            throw;
+        }
     }
 
     /// <summary>
@@ -180,14 +208,24 @@ public sealed class FewShotClassifier
         ArgumentNullException.ThrowIfNull(texts);
         string[] textList = [.. texts];
         TextBatch.Validate(textList, nameof(texts));
-        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, textList, Model.Dimensions, cancellationToken).ConfigureAwait(false);
-        var predictions = new Prediction[vectors.Length];
-        for (int i = 0; i < vectors.Length; i++)
+        using Activity? activity = StartPredictionActivity(EmbedClassifyTelemetry.PredictBatchActivityName, textList.Length);
+        try
         {
-            predictions[i] = Model.Predict(vectors[i].Span);
-        }
+            ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, textList, Model.Dimensions, cancellationToken).ConfigureAwait(false);
+            var predictions = new Prediction[vectors.Length];
+            for (int i = 0; i < vectors.Length; i++)
+            {
+                predictions[i] = Model.Predict(vectors[i].Span);
+            }
 
-        return predictions;
+            CountPredictions(predictions.Length);
+            return predictions;
+        }
+        catch (Exception ex)
+        {
+            Instrumentation.RecordError(activity, ex);
+            throw;
+        }
     }
 
     /// <summary>
@@ -228,6 +266,27 @@ public sealed class FewShotClassifier
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], Model.Dimensions, cancellationToken).ConfigureAwait(false);
         return [.. Model.NearestExamples(vectors[0].Span, count).Select(n => n with { Text = ExampleTexts?[n.Index] })];
+    }
+
+    private Activity? StartPredictionActivity(string name, int batchSize)
+    {
+        Activity? activity = Instrumentation.Source.StartActivity(name);
+        if (activity is not null)
+        {
+            activity.SetTag(EmbedClassifyTelemetry.StrategyTagName, Instrumentation.StrategyName(Model.Strategy));
+            activity.SetTag(EmbedClassifyTelemetry.ClassCountTagName, Model.Labels.Count);
+            activity.SetTag(EmbedClassifyTelemetry.BatchSizeTagName, batchSize);
+        }
+
+        return activity;
+    }
+
+    private void CountPredictions(int count)
+    {
+        if (Instrumentation.Predictions.Enabled)
+        {
+            Instrumentation.Predictions.Add(count, new KeyValuePair<string, object?>(EmbedClassifyTelemetry.StrategyTagName, Instrumentation.StrategyName(Model.Strategy)));
+        }
     }
 
     private static string[] ClassTexts(LabeledExample[] examples, string? noneLabel) =>
