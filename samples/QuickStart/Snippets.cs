@@ -1,13 +1,46 @@
 using EmbedClassify;
 using EmbedClassify.OpenAI;
 using EmbedClassify.Sqlite;
+using EmbedClassify.Onnx;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 /// <summary>
 /// The README's other code samples, compiled (not run) so that they cannot drift from the API.
 /// </summary>
 internal static class Snippets
 {
+    public static async Task DependencyInjectionAndTelemetry(string[] args)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+
+        // Options from the "EmbedClassify" section of appsettings.json, checked when the host starts.
+        builder.Services.AddEmbedClassify(builder.Configuration.GetSection("EmbedClassify"));
+
+        // The provider is your choice; the cache takes its settings from "EmbedClassify:Cache".
+        builder.Services.AddSqliteEmbeddingCacheStore("embeddings.db");
+        builder.Services.AddEmbeddingGenerator(OnnxEmbeddingGenerator.CreateDefault()).UseConfiguredEmbeddingCache();
+
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(EmbedClassifyTelemetry.ActivitySourceName))  // "EmbedClassify"
+            .WithMetrics(metrics => metrics.AddMeter(EmbedClassifyTelemetry.MeterName));          // "EmbedClassify"
+
+        using IHost host = builder.Build();
+        await host.StartAsync(); // throws OptionsValidationException naming each bad setting
+
+        IFewShotClassifierFactory factory = host.Services.GetRequiredService<IFewShotClassifierFactory>();
+        FewShotClassifier classifier = await factory.CreateAsync(
+        [
+            new("My order arrived broken, I want my money back", "complaint"),
+            new("Do you ship to Canada?", "question"),
+        ]);
+        Prediction prediction = await classifier.PredictAsync("Is there a discount for students?");
+        _ = prediction;
+    }
+
     public static async Task SaveAndLoad(FewShotClassifier classifier, IEmbeddingGenerator<string, Embedding<float>> embedder)
     {
         await classifier.SaveAsync("support-tickets.ecm");                    // no training text unless includeTexts: true
