@@ -213,7 +213,7 @@ public sealed partial class EmbeddingClassifier
     /// Scores each (sampled) example with a classifier fitted to all the other examples. Examples whose class would be
     /// left empty are skipped: there is no honest score for a class the classifier has never seen.
     /// </summary>
-    private (float[][] Scores, int[] Truth) LeaveOneOutScores()
+    internal (float[][] Scores, int[] Truth) LeaveOneOutScores()
     {
         int[] candidates = [.. Enumerable.Range(0, ExampleCount).Where(i => _exampleClasses.Count(c => c == _exampleClasses[i]) > 1)];
         if (candidates.Length > MaxCalibrationExamples)
