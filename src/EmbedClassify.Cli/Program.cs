@@ -1,1 +1,3 @@
-return 0;
+using EmbedClassify.Cli;
+
+return await Tool.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,172 @@
+using System.Globalization;
+using EmbedClassify.Cli.Arguments;
+using EmbedClassify.Cli.Data;
+using EmbedClassify.Cli.Embedding;
+using EmbedClassify.Cli.Plotting;
+using Spectre.Console;
+
+namespace EmbedClassify.Cli.Commands;
+
+/// <summary><c>embedclassify eval</c>: cross-validated few-shot accuracy on labelled texts.</summary>
+internal static class EvalCommand
+{
+    public const string Usage = "embedclassify eval <data.csv|data.jsonl> [options]";
+
+    public static readonly string Help = $"""
+        Measures few-shot accuracy on labelled texts: draws n training examples per class, tests on the rest, and repeats
+        with seeded draws. Prints the learning curve, then per-class precision/recall and the confusion matrix at the
+        largest n.
+
+        Usage: {Usage}
+
+        Options:
+          --n <list>            examples per class to try, comma-separated (default 1,2,5,10); values that would leave
+                                a class with nothing to test on are skipped
+          --repetitions <r>     draws per n (default 20)
+          --seed <s>            seed of the draws (default 0)
+          --loo                 leave-one-out over the whole file instead of draws
+          --plot <out.png>      also save a figure: the examples and centroids in 2-D, and the confusion matrix
+        {ClassifierArguments.Help}{EmbeddingSession.Help}
+        """;
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        ParsedArguments args = ParsedArguments.Parse(
+            "eval",
+            arguments,
+            [.. ClassifierArguments.ValueOptions, "--n", "--repetitions", "--seed", "--plot", EmbeddingSession.CacheOption],
+            [.. ClassifierArguments.Flags, "--loo", EmbeddingSession.NoCacheFlag]);
+        if (args.Help)
+        {
+            Console.Out.Write(Help);
+            return 0;
+        }
+
+        string dataPath = args.RequiredPositional(0, 1, Usage, "the data file");
+        FewShotClassifierOptions options = ClassifierArguments.Parse("eval", args);
+        int[] sizes = args.IntList("--n", [1, 2, 5, 10], 1);
+        var evaluation = new FewShotEvaluationOptions { Repetitions = args.Int("--repetitions", 20, 1), Seed = args.Int("--seed", 0, 0) };
+        bool leaveOneOut = args.Flag("--loo");
+        string? plot = args.Value("--plot");
+        LabeledExample[] examples = DatasetReader.Read(dataPath);
+
+        LabeledEmbedding[] data;
+        using (EmbeddingSession session = EmbeddingSession.Open(args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag)))
+        {
+            ReadOnlyMemory<float>[] vectors = await ChunkedEmbedder.EmbedAsync(session.Generator, [.. examples.Select(e => e.Text)], cancellationToken).ConfigureAwait(false);
+            data = [.. examples.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i]))];
+        }
+
+        EvaluationReport final;
+        if (leaveOneOut)
+        {
+            final = Fail(dataPath, () => FewShotEvaluator.LeaveOneOut(data, options));
+            AnsiConsole.MarkupLine(Markup.Escape(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Leave-one-out over {data.Length} examples: accuracy {final.Accuracy.Mean:P1}, macro F1 {final.MacroF1.Mean:F3}")));
+        }
+        else
+        {
+            var evaluator = new FewShotEvaluator(data);
+            IReadOnlyList<EvaluationReport> curve = evaluator.LearningCurve(sizes, options, evaluation);
+            if (curve.Count == 0)
+            {
+                int smallest = data.GroupBy(d => d.Label).Min(g => g.Count());
+                throw new CommandException(
+                    $"{dataPath}: the smallest class has {smallest} examples, so no --n of {string.Join(",", sizes)} leaves any to test on; use --n below {smallest} or --loo.");
+            }
+
+            AnsiConsole.Write(CurveTable(curve, evaluation.Repetitions));
+            final = curve.MaxBy(r => r.ExamplesPerClass)!;
+        }
+
+        AnsiConsole.Write(ClassTable(final));
+        AnsiConsole.Write(ConfusionTable(final.ConfusionMatrix));
+
+        if (plot is not null)
+        {
+            EmbeddingClassifier model = EmbeddingClassifier.Fit(data, options);
+            EvaluationPlot.Save(plot, data, model, final.ConfusionMatrix);
+            Console.Error.WriteLine($"embedclassify: saved {plot}.");
+        }
+
+        return 0;
+    }
+
+    private static EvaluationReport Fail(string path, Func<EvaluationReport> evaluate)
+    {
+        try
+        {
+            return evaluate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandException($"{path}: {FirstSentence(e.Message)}", e);
+        }
+    }
+
+    // ArgumentException appends " (Parameter '...')", which names our variable, not anything the user wrote.
+    private static string FirstSentence(string message)
+    {
+        int parameter = message.IndexOf(" (Parameter", StringComparison.Ordinal);
+        return parameter > 0 ? message[..parameter] : message;
+    }
+
+    private static Table CurveTable(IReadOnlyList<EvaluationReport> curve, int repetitions)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Markup.Escape($"Learning curve ({curve[0].Method}, {repetitions} draws per n, 95% intervals)"))
+            .AddColumn(new TableColumn("n per class").RightAligned())
+            .AddColumn(new TableColumn("Accuracy").RightAligned())
+            .AddColumn(new TableColumn("95% interval").RightAligned())
+            .AddColumn(new TableColumn("Macro F1").RightAligned());
+        foreach (EvaluationReport report in curve)
+        {
+            table.AddRow(
+                report.ExamplesPerClass.ToString(CultureInfo.InvariantCulture),
+                report.Accuracy.Mean.ToString("P1", CultureInfo.InvariantCulture),
+                string.Create(CultureInfo.InvariantCulture, $"{Math.Max(report.Accuracy.Lower, 0):P1} - {Math.Min(report.Accuracy.Upper, 1):P1}"),
+                report.MacroF1.Mean.ToString("F3", CultureInfo.InvariantCulture));
+        }
+
+        return table;
+    }
+
+    private static Table ClassTable(EvaluationReport report)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Markup.Escape(report.ExamplesPerClass == 0 ? "Per class (leave-one-out)" : $"Per class at n = {report.ExamplesPerClass}"))
+            .AddColumn("Class")
+            .AddColumn(new TableColumn("Precision").RightAligned())
+            .AddColumn(new TableColumn("Recall").RightAligned())
+            .AddColumn(new TableColumn("F1").RightAligned())
+            .AddColumn(new TableColumn("Support").RightAligned());
+        foreach (ClassMetrics metrics in report.Classes)
+        {
+            table.AddRow(
+                Markup.Escape(metrics.Label),
+                metrics.Precision.ToString("F3", CultureInfo.InvariantCulture),
+                metrics.Recall.ToString("F3", CultureInfo.InvariantCulture),
+                metrics.F1.ToString("F3", CultureInfo.InvariantCulture),
+                metrics.Support.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return table;
+    }
+
+    private static Table ConfusionTable(ConfusionMatrix matrix)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("Confusion matrix").AddColumn("actual \\ predicted");
+        foreach (string label in matrix.Labels)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(label)).RightAligned());
+        }
+
+        foreach (string actual in matrix.Labels)
+        {
+            table.AddRow([Markup.Escape(actual), .. matrix.Labels.Select(predicted => matrix[actual, predicted].ToString(CultureInfo.InvariantCulture))]);
+        }
+
+        return table;
+    }
+}

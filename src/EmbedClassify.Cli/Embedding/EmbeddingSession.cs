@@ -1,0 +1,68 @@
+using EmbedClassify.Onnx;
+using EmbedClassify.Sqlite;
+using Microsoft.Extensions.AI;
+
+namespace EmbedClassify.Cli.Embedding;
+
+/// <summary>
+/// The local embedding model behind a SQLite cache, so that running <c>eval</c> after <c>train</c> on the same data, or
+/// predicting the same texts again, embeds nothing twice.
+/// </summary>
+internal sealed class EmbeddingSession : IDisposable
+{
+    public const string CacheOption = "--cache";
+
+    public const string NoCacheFlag = "--no-cache";
+
+    public const string Help = """
+          --cache <path>        embedding cache database (default: <local app data>/EmbedClassify/cli-embeddings.db)
+          --no-cache            embed without a cache
+        """;
+
+    private readonly OnnxEmbeddingGenerator _model;
+    private readonly SqliteEmbeddingCacheStore? _store;
+
+    private EmbeddingSession(OnnxEmbeddingGenerator model, SqliteEmbeddingCacheStore? store, IEmbeddingGenerator<string, Embedding<float>> generator)
+    {
+        _model = model;
+        _store = store;
+        Generator = generator;
+    }
+
+    public IEmbeddingGenerator<string, Embedding<float>> Generator { get; }
+
+    public static EmbeddingSession Open(string? cachePath, bool noCache)
+    {
+        OnnxEmbeddingGenerator model = OnnxEmbeddingGenerator.CreateDefault();
+        if (noCache)
+        {
+            return new EmbeddingSession(model, null, model);
+        }
+
+        try
+        {
+            string path = Path.GetFullPath(cachePath ?? DefaultCachePath());
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var store = new SqliteEmbeddingCacheStore(path);
+            return new EmbeddingSession(model, store, new CachingEmbeddingGenerator(model, store));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Generator.Dispose();
+        _store?.Dispose();
+        _model.Dispose();
+    }
+
+    private static string DefaultCachePath() =>
+        Path.Combine(
+            Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+            "EmbedClassify",
+            "cli-embeddings.db");
+}
