@@ -217,16 +217,16 @@ internal static class EvaluationPlot
                 // Row 0 at the top: actual class `row` spans y in [n - row - 1, n - row].
                 double bottom = n - row - 1;
                 var cell = plot.Add.Rectangle(column, column + 1, bottom, bottom + 1);
-                cell.FillColor = colormap.GetColor(0.92 - (0.92 * share)); // Blues runs from dark to light.
+                // Blues runs from dark to light; stopping at a mid blue keeps the black counts readable in every cell.
+                cell.FillColor = colormap.GetColor(0.95 - (0.55 * share));
                 cell.LineColor = Colors.White;
                 cell.LineWidth = 2;
 
                 var text = plot.Add.Text(count.ToString(System.Globalization.CultureInfo.InvariantCulture), column + 0.5, bottom + 0.5);
                 text.LabelFontName = EmbeddedFont.Name;
                 text.LabelFontSize = n <= 6 ? 22 : n <= 12 ? 14 : 9;
-                text.LabelBold = row == column;
-                text.LabelFontColor = share > 0.55 ? Colors.White : Colors.Black;
                 text.LabelAlignment = Alignment.MiddleCenter;
+                text.LabelFontColor = Colors.Black;
             }
         }
 
