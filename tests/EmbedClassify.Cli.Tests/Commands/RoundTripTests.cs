@@ -110,6 +110,31 @@ public sealed class RoundTripTests
         Assert.That(result.StandardOutput, Does.Contain("Leave-one-out over 12 examples").And.Contain("Confusion matrix"));
     }
 
+    [Test]
+    public async Task Eval_WithPlot_WritesPng()
+    {
+        ToolProcess.Result result = await _workspace.RunAsync(
+            "eval", "data.csv", "--n", "2", "--repetitions", "2", "--plot", "eval.png", "--cache", _workspace.CachePath);
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        byte[] png = File.ReadAllBytes(_workspace.PathOf("eval.png"));
+        Assert.That(png[..4], Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
+    }
+
+    [Test]
+    public async Task Train_OverManyTexts_WithRedirectedError_ReportsPlainProgressLines()
+    {
+        string[] rows = [.. Enumerable.Range(0, 70).Select(i => i % 2 == 0 ? $"\"invoice number {i} was charged twice\",billing" : $"\"screen {i} crashes on start\",bug")];
+        File.WriteAllLines(_workspace.PathOf("many.csv"), ["text,label", .. rows]);
+
+        ToolProcess.Result result = await _workspace.RunAsync("train", "many.csv", "-o", "many.ecm", "--cache", _workspace.CachePath);
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        Assert.That(result.StandardError, Does.Contain("embedded 64/70 texts").And.Contain("embedded 70/70 texts").And.Contain("texts/s, ETA"));
+        // An ordinal check: culture-aware substring search (which Does.Contain uses) ignores control characters like ESC.
+        Assert.That(result.StandardError.Contains('\u001b', StringComparison.Ordinal), Is.False, "no ANSI animation when standard error is redirected");
+    }
+
     private static JsonElement[] ParseLines(string output) =>
         [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
 }
