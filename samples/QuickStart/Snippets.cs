@@ -54,4 +54,14 @@ internal static class Snippets
         using var embedder = new CachingEmbeddingGenerator(
             new OpenAIEmbeddingGenerator(new OpenAIEmbeddingGeneratorOptions { Model = "text-embedding-3-small" }), store);
     }
+
+    public static void ProvidersFromConfiguration(HostApplicationBuilder builder)
+    {
+        // "Embeddings": { "MaxBatchSize": 32 } for the local model, or "OpenAI": { "Model": "text-embedding-3-small" }
+        // (the key stays in OPENAI_API_KEY, not in appsettings.json).
+        builder.Services.AddOnnxEmbeddingGenerator(builder.Configuration.GetSection("Embeddings")).UseConfiguredEmbeddingCache();
+    }
+
+    public static void OpenAIFromConfiguration(HostApplicationBuilder builder) =>
+        builder.Services.AddOpenAIEmbeddingGenerator(builder.Configuration.GetSection("OpenAI")).UseConfiguredEmbeddingCache();
 }
