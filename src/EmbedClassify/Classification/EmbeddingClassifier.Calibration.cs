@@ -129,30 +129,19 @@ public sealed partial class EmbeddingClassifier
         VectorMath.Scale(scores, (float)(1 / sum));
     }
 
-    /// <summary>Returns the query as the stored vectors are kept: unit length, centered when centering is on.</summary>
+    /// <summary>Returns the query as the stored vectors are kept: unit length, centered when centering is on; zero stays zero.</summary>
     private float[] PrepareQuery(ReadOnlySpan<float> embedding)
     {
-        if (embedding.Length != Dimensions)
+        float inverseNorm = InverseNormOf(embedding);
+        var query = new float[Dimensions];
+        if (_center is null || inverseNorm == 0)
         {
-            throw new ArgumentException(
-                $"The embedding has {embedding.Length} dimensions but this classifier holds {Dimensions}-dimensional vectors.",
-                nameof(embedding));
+            embedding.CopyTo(query);
+            VectorMath.Scale(query, inverseNorm);
         }
-
-        float[] query = embedding.ToArray();
-        if (!float.IsFinite(VectorMath.Normalize(query)))
+        else
         {
-            throw new ArgumentException("The embedding holds NaN or infinity (or values so large that its length overflows).", nameof(embedding));
-        }
-
-        if (_center is not null)
-        {
-            for (int i = 0; i < query.Length; i++)
-            {
-                query[i] -= _center[i];
-            }
-
-            VectorMath.Normalize(query);
+            VectorMath.Scale(query, CenterQuery(embedding, inverseNorm, query));
         }
 
         return query;

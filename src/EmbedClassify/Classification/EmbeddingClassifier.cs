@@ -288,13 +288,7 @@ public sealed partial class EmbeddingClassifier
     /// </exception>
     public int Score(ReadOnlySpan<float> embedding, Span<float> classScores)
     {
-        if (embedding.Length != Dimensions)
-        {
-            throw new ArgumentException(
-                $"The embedding has {embedding.Length} dimensions but this classifier holds {Dimensions}-dimensional vectors.",
-                nameof(embedding));
-        }
-
+        float inverseNorm = InverseNormOf(embedding);
         if (classScores.Length != _labels.Length)
         {
             throw new ArgumentException(
@@ -302,16 +296,8 @@ public sealed partial class EmbeddingClassifier
                 nameof(classScores));
         }
 
-        float norm = VectorMath.Norm(embedding);
-        if (!float.IsFinite(norm))
-        {
-            throw new ArgumentException("The embedding holds NaN or infinity (or values so large that its length overflows).", nameof(embedding));
-        }
-
-        // Stored vectors are unit length, so dividing the dot products by the query's norm gives cosines;
-        // a zero query has cosine 0 with everything by this library's definition.
-        float inverseNorm = norm > 0 ? 1 / norm : 0;
-        if (_center is null)
+        // A zero query has cosine 0 with everything by this library's definition, centered or not.
+        if (_center is null || inverseNorm == 0)
         {
             return ScoreNormalized(embedding, inverseNorm, classScores);
         }
@@ -323,26 +309,7 @@ public sealed partial class EmbeddingClassifier
         centered = centered[..Dimensions];
         try
         {
-            int best = -1;
-            if (norm > 0)
-            {
-                // The query is normalized like the examples were before the shared center is taken off.
-                embedding.CopyTo(centered);
-                VectorMath.Scale(centered, inverseNorm);
-                for (int i = 0; i < centered.Length; i++)
-                {
-                    centered[i] -= _center[i];
-                }
-
-                float centeredNorm = VectorMath.Norm(centered);
-                best = ScoreNormalized(centered, centeredNorm > 0 ? 1 / centeredNorm : 0, classScores);
-            }
-            else
-            {
-                best = ScoreNormalized(embedding, 0, classScores);
-            }
-
-            return best;
+            return ScoreNormalized(centered, CenterQuery(embedding, inverseNorm, centered), classScores);
         }
         finally
         {
@@ -351,6 +318,45 @@ public sealed partial class EmbeddingClassifier
                 ArrayPool<float>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>
+    /// Checks that a query fits this classifier and returns the reciprocal of its length: stored vectors are unit length,
+    /// so scaling dot products by it gives cosines. Returns 0 for a zero vector.
+    /// </summary>
+    private float InverseNormOf(ReadOnlySpan<float> embedding)
+    {
+        if (embedding.Length != Dimensions)
+        {
+            throw new ArgumentException(
+                $"The embedding has {embedding.Length} dimensions but this classifier holds {Dimensions}-dimensional vectors.",
+                nameof(embedding));
+        }
+
+        float norm = VectorMath.Norm(embedding);
+        if (!float.IsFinite(norm))
+        {
+            throw new ArgumentException("The embedding holds NaN or infinity (or values so large that its length overflows).", nameof(embedding));
+        }
+
+        return norm > 0 ? 1 / norm : 0;
+    }
+
+    /// <summary>
+    /// Writes the query as the examples were stored — normalized, then the shared center taken off — into
+    /// <paramref name="destination"/>, and returns the reciprocal of that vector's length (0 when it is zero).
+    /// </summary>
+    private float CenterQuery(ReadOnlySpan<float> embedding, float inverseNorm, Span<float> destination)
+    {
+        embedding.CopyTo(destination);
+        VectorMath.Scale(destination, inverseNorm);
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] -= _center![i];
+        }
+
+        float norm = VectorMath.Norm(destination);
+        return norm > 0 ? 1 / norm : 0;
     }
 
     private int ScoreNormalized(ReadOnlySpan<float> embedding, float inverseNorm, Span<float> classScores) =>

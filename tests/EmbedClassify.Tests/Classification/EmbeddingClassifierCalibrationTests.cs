@@ -149,4 +149,15 @@ public class EmbeddingClassifierCalibrationTests
             Assert.That(() => classifier.NearestExamples(new float[3]), Throws.ArgumentException.With.Property("ParamName").EqualTo("embedding"));
         });
     }
+
+    [Test]
+    public void NearestExamples_ScoresZero_ForAZeroQuery_EvenWhenCentered()
+    {
+        // Centering must not turn a zero query into "minus the center", which would look similar to some examples.
+        var classifier = EmbeddingClassifier.Fit(TwoClusters(), new FewShotClassifierOptions { CenterEmbeddings = true });
+
+        IReadOnlyList<NearestExample> nearest = classifier.NearestExamples(new float[4], 3);
+
+        Assert.That(nearest.Select(n => n.Score), Is.All.EqualTo(0f));
+    }
 }
