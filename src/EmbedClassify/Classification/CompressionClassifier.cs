@@ -91,8 +91,7 @@ public sealed partial class CompressionClassifier
             throw new ArgumentException("At least one example is required.", nameof(examples));
         }
 
-        var labels = new List<string>();
-        var labelIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var labels = new LabelIndexer(nameof(examples));
         var exampleClasses = new int[exampleList.Length];
         var offsets = new int[exampleList.Length + 1];
         for (int i = 0; i < exampleList.Length; i++)
@@ -105,30 +104,11 @@ public sealed partial class CompressionClassifier
                     nameof(examples));
             }
 
-            if (string.IsNullOrWhiteSpace(label))
-            {
-                throw new ArgumentException(
-                    $"examples[{i}] has a {(label is null ? "null" : "blank")} label; every example needs a label.",
-                    nameof(examples));
-            }
-
-            if (!labelIndex.TryGetValue(label, out int classIndex))
-            {
-                classIndex = labels.Count;
-                labelIndex.Add(label, classIndex);
-                labels.Add(label);
-            }
-
-            exampleClasses[i] = classIndex;
+            exampleClasses[i] = labels.Add(label, i);
             offsets[i + 1] = checked(offsets[i] + Utf8.GetByteCount(text));
         }
 
-        if (labels.Count < 2)
-        {
-            throw new ArgumentException(
-                $"Every example has the label '{labels[0]}'; a classifier needs examples of at least two classes.",
-                nameof(examples));
-        }
+        string[] classLabels = labels.ToClassLabels();
 
         var bytes = new byte[offsets[^1]];
         var compressedLengths = new int[exampleList.Length];
@@ -139,7 +119,7 @@ public sealed partial class CompressionClassifier
             compressedLengths[i] = CompressedLength(exampleBytes, options.CompressionLevel);
         }
 
-        return new CompressionClassifier([.. labels], exampleClasses, bytes, offsets, compressedLengths, options);
+        return new CompressionClassifier(classLabels, exampleClasses, bytes, offsets, compressedLengths, options);
     }
 
     /// <summary>

@@ -135,37 +135,17 @@ public sealed partial class EmbeddingClassifier
         }
 
         int dimensions = exampleList[0].Vector.Length;
-        var labels = new List<string>();
-        var labelIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var labels = new LabelIndexer(nameof(examples));
         var exampleClasses = new int[exampleList.Length];
         var exampleVectors = new float[exampleList.Length * dimensions];
         for (int i = 0; i < exampleList.Length; i++)
         {
-            string? label = exampleList[i].Label;
-            if (string.IsNullOrWhiteSpace(label))
-            {
-                throw new ArgumentException(
-                    $"examples[{i}] has a {(label is null ? "null" : "blank")} label; every example needs a label.",
-                    nameof(examples));
-            }
-
+            int classIndex = labels.Add(exampleList[i].Label, i);
             CopyNormalized(exampleList[i].Vector.Span, exampleVectors.AsSpan(i * dimensions, dimensions), dimensions, i, nameof(examples));
-            if (!labelIndex.TryGetValue(label, out int classIndex))
-            {
-                classIndex = labels.Count;
-                labelIndex.Add(label, classIndex);
-                labels.Add(label);
-            }
-
             exampleClasses[i] = classIndex;
         }
 
-        if (labels.Count < 2)
-        {
-            throw new ArgumentException(
-                $"Every example has the label '{labels[0]}'; a classifier needs examples of at least two classes.",
-                nameof(examples));
-        }
+        string[] classLabels = labels.ToClassLabels();
 
         var unlabeledVectors = new float[unlabeledList.Length * dimensions];
         for (int i = 0; i < unlabeledList.Length; i++)
@@ -187,8 +167,8 @@ public sealed partial class EmbeddingClassifier
         }
 
         return options.Strategy == ClassificationStrategy.Auto
-            ? BuildAuto([.. labels], dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors)
-            : Build([.. labels], dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors);
+            ? BuildAuto(classLabels, dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors)
+            : Build(classLabels, dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors);
     }
 
     /// <summary>
