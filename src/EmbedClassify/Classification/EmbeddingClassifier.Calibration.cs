@@ -150,6 +150,15 @@ public sealed partial class EmbeddingClassifier
     private float FitTemperature()
     {
         (float[][] scores, int[] truth) = LeaveOneOutScores();
+        return FitTemperature(scores, truth, _labels.Length);
+    }
+
+    /// <summary>
+    /// Fits the softmax temperature that minimizes the negative log-likelihood of the true classes of leave-one-out
+    /// score rows; <see cref="FallbackTemperature"/> when there are none.
+    /// </summary>
+    internal static float FitTemperature(float[][] scores, int[] truth, int classCount)
+    {
         if (truth.Length == 0)
         {
             return FallbackTemperature;
@@ -161,12 +170,12 @@ public sealed partial class EmbeddingClassifier
         {
             float t = (float)Math.Exp(logT);
             double total = 0;
-            float[] p = ArrayPool<float>.Shared.Rent(_labels.Length);
+            float[] p = ArrayPool<float>.Shared.Rent(classCount);
             try
             {
                 for (int i = 0; i < truth.Length; i++)
                 {
-                    Span<float> probabilities = p.AsSpan(0, _labels.Length);
+                    Span<float> probabilities = p.AsSpan(0, classCount);
                     scores[i].CopyTo(probabilities);
                     Softmax(probabilities, t);
                     total -= Math.Log(Math.Max(probabilities[truth[i]], 1e-12));
@@ -185,7 +194,9 @@ public sealed partial class EmbeddingClassifier
         for (int step = 0; step < 60; step++)
         {
             double a = high - (ratio * (high - low)), b = low + (ratio * (high - low));
-            if (NegativeLogLikelihood(a) <= NegativeLogLikelihood(b))
+            // Ties move up: scores that say nothing about the classes (a flat likelihood) must get a high temperature,
+            // or a view with no evidence would be trusted most.
+            if (NegativeLogLikelihood(a) < NegativeLogLikelihood(b))
             {
                 high = b;
             }

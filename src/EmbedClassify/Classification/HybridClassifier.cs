@@ -3,45 +3,49 @@ using Microsoft.Extensions.AI;
 namespace EmbedClassify;
 
 /// <summary>
-/// Represents a classifier that combines two independent views of a text: its embedding (an
-/// <see cref="EmbeddingClassifier"/>) and its compression distance to the examples (a <see cref="CompressionClassifier"/>).
-/// The two make different mistakes — the compression view sees surface features such as markup, links and shouting
-/// that an embedding smooths away — so their sum is right more often than either.
+/// Represents a classifier that combines independent views of a text: its embedding (an
+/// <see cref="EmbeddingClassifier"/>), its words (TF-IDF weighted unigrams and bigrams, nearest centroid) and, when
+/// asked for, its compression distance to the examples (a <see cref="CompressionClassifier"/>). The views make
+/// different mistakes — the word view sees exact terms such as product names or "unsubscribe" that an embedding smooths
+/// away — so their sum is right more often than either.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each view's class scores are on its own scale (a cosine; one minus a distance), so each is divided by the spread of
-/// its class-score margins over the examples, scored leave-one-out, before the two are added with
-/// <see cref="HybridClassifierOptions.CompressionWeight"/>. A class score is that sum: higher is more, but it is neither
-/// a cosine nor a probability. Ties go to the class seen first.
+/// Each view's class scores are on its own scale (two cosines of different spaces; one minus a distance), so each is
+/// divided by its own softmax temperature, fitted by leave-one-out on the examples, before they are added with
+/// <see cref="HybridClassifierOptions.WordWeight"/> and <see cref="HybridClassifierOptions.CompressionWeight"/>. A view
+/// that cannot tell the examples apart (words, when each text is a single word or a short name) gets a high temperature
+/// and so little say. A class score is that sum of logits: higher is more, but it is neither a cosine nor a
+/// probability. Ties go to the class seen first.
 /// </para>
 /// <para>
-/// Instances are immutable and thread-safe as long as the generator is. Compression makes prediction cost grow with
-/// the number of examples (each text is compressed against each example), so this suits a few examples per class.
+/// Instances are immutable and thread-safe as long as the generator is. The compression view makes prediction cost grow
+/// with the number of examples (each text is compressed against each example), so it is off by default.
 /// </para>
 /// </remarks>
 public sealed class HybridClassifier
 {
-    // Leave-one-out over more examples than this adds cost without changing a spread estimate much.
+    // Leave-one-out over more examples than this adds cost without changing a temperature estimate much.
     private const int MaxScaleExamples = 200;
 
     private readonly EmbeddingClassifier _embedding;
-    private readonly CompressionClassifier _compression;
+    private readonly WordView? _words;
+    private readonly CompressionClassifier? _compression;
     private readonly float _embeddingScale;
+    private readonly float _wordScale;
     private readonly float _compressionScale;
 
     private HybridClassifier(
         IEmbeddingGenerator<string, Embedding<float>> generator,
         EmbeddingClassifier embedding,
-        CompressionClassifier compression,
-        float embeddingScale,
-        float compressionScale)
+        (WordView? View, float Scale) words,
+        (CompressionClassifier? View, float Scale) compression)
     {
         Generator = generator;
         _embedding = embedding;
-        _compression = compression;
-        _embeddingScale = embeddingScale;
-        _compressionScale = compressionScale;
+        _embeddingScale = 1 / embedding.Temperature;
+        (_words, _wordScale) = words;
+        (_compression, _compressionScale) = compression;
     }
 
     /// <summary>Gets the generator that embeds texts.</summary>
@@ -79,19 +83,29 @@ public sealed class HybridClassifier
 
         LabeledExample[] items = [.. examples];
 
-        // The compression view validates texts and labels the same way, before anything is paid for.
+        // The compression view validates texts and labels the same way as the embedding view, before anything is paid for.
         CompressionClassifier compression = CompressionClassifier.Fit(items);
         ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(generator, [.. items.Select(e => e.Text)], null, cancellationToken).ConfigureAwait(false);
         EmbeddingClassifier embedding = EmbeddingClassifier.Fit(items.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i])), options.EmbeddingOptions);
+        int[] classes = [.. items.Select(e => IndexOf(embedding.Labels, e.Label))];
+        int classCount = embedding.Labels.Count;
 
-        float embeddingSpread = MarginSpread(embedding.LeaveOneOutScores().Scores);
-        float compressionSpread = MarginSpread(CompressionLeaveOneOut(items, embedding.Labels, compression.Options.CompressionLevel));
-        return new HybridClassifier(
-            generator,
-            embedding,
-            compression,
-            1 / embeddingSpread,
-            (float)options.CompressionWeight / compressionSpread);
+        (WordView?, float) words = (null, 0);
+        if (options.WordWeight > 0)
+        {
+            WordView view = WordView.Fit([.. items.Select(e => e.Text)], classes, classCount);
+            (float[][] scores, int[] truth) = view.LeaveOneOutScores();
+            words = (view, (float)options.WordWeight / EmbeddingClassifier.FitTemperature(scores, truth, classCount));
+        }
+
+        (CompressionClassifier?, float) compressed = (null, 0);
+        if (options.CompressionWeight > 0)
+        {
+            (float[][] scores, int[] truth) = CompressionLeaveOneOut(items, classes, classCount, compression.Options.CompressionLevel);
+            compressed = (compression, (float)options.CompressionWeight / EmbeddingClassifier.FitTemperature(scores, truth, classCount));
+        }
+
+        return new HybridClassifier(generator, embedding, words, compressed);
     }
 
     /// <summary>
@@ -127,19 +141,23 @@ public sealed class HybridClassifier
         string[] list = [.. texts];
         TextBatch.Validate(list, nameof(texts));
         ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, list, _embedding.Dimensions, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<Prediction> compressed = _compression.PredictBatch(list, cancellationToken);
+        IReadOnlyList<Prediction>? compressed = _compression?.PredictBatch(list, cancellationToken);
         var predictions = new Prediction[list.Length];
         int classCount = Labels.Count;
         var embedded = new float[classCount];
+        var worded = new float[classCount];
         for (int i = 0; i < list.Length; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             _embedding.Score(vectors[i].Span, embedded);
+            _words?.Score(list[i], worded);
             var scores = new ClassScore[classCount];
             int best = 0;
             for (int c = 0; c < classCount; c++)
             {
-                // Both classifiers order classes by first appearance in the same examples, so index c is one class in both.
-                float score = (embedded[c] * _embeddingScale) + (compressed[i].Scores[c].Score * _compressionScale);
+                // Every view orders classes by first appearance in the same examples, so index c is one class in all.
+                float score = (embedded[c] * _embeddingScale) + (worded[c] * _wordScale)
+                    + (compressed is null ? 0 : compressed[i].Scores[c].Score * _compressionScale);
                 scores[c] = new ClassScore(Labels[c], score);
                 if (score > scores[best].Score)
                 {
@@ -154,29 +172,28 @@ public sealed class HybridClassifier
     }
 
     /// <summary>Scores each (sampled) example against the other examples' compression distances, per class.</summary>
-    private static float[][] CompressionLeaveOneOut(LabeledExample[] items, IReadOnlyList<string> labels, System.IO.Compression.CompressionLevel level)
+    private static (float[][] Scores, int[] Truth) CompressionLeaveOneOut(
+        LabeledExample[] items, int[] classes, int classCount, System.IO.Compression.CompressionLevel level)
     {
-        int[] candidates = [.. Enumerable.Range(0, items.Length).Where(i => items.Count(e => e.Label == items[i].Label) > 1).Take(MaxScaleExamples)];
+        // Only examples whose class keeps another example are held out, so every class has a finite score.
+        int[] candidates = [.. Enumerable.Range(0, items.Length).Where(i => classes.Count(c => c == classes[i]) > 1).Take(MaxScaleExamples)];
         var scores = new float[candidates.Length][];
         Parallel.For(0, candidates.Length, n =>
         {
             int held = candidates[n];
-            var best = new float[labels.Count];
+            var best = new float[classCount];
             Array.Fill(best, float.NegativeInfinity);
             for (int j = 0; j < items.Length; j++)
             {
-                if (j == held)
+                if (j != held)
                 {
-                    continue;
+                    best[classes[j]] = Math.Max(best[classes[j]], 1 - CompressionClassifier.Distance(items[held].Text, items[j].Text, level));
                 }
-
-                int c = IndexOf(labels, items[j].Label);
-                best[c] = Math.Max(best[c], 1 - CompressionClassifier.Distance(items[held].Text, items[j].Text, level));
             }
 
             scores[n] = best;
         });
-        return scores;
+        return (scores, [.. candidates.Select(i => classes[i])]);
     }
 
     private static int IndexOf(IReadOnlyList<string> labels, string label)
@@ -190,31 +207,5 @@ public sealed class HybridClassifier
         }
 
         return -1;
-    }
-
-    /// <summary>The standard deviation of (score − the row's mean score) over all rows and classes; 1 when there is none.</summary>
-    private static float MarginSpread(float[][] rows)
-    {
-        double sum = 0, sumOfSquares = 0;
-        long count = 0;
-        foreach (float[] row in rows)
-        {
-            double mean = row.Average();
-            foreach (float s in row)
-            {
-                double margin = s - mean;
-                sum += margin;
-                sumOfSquares += margin * margin;
-                count++;
-            }
-        }
-
-        if (count < 2)
-        {
-            return 1;
-        }
-
-        double variance = (sumOfSquares - (sum * sum / count)) / (count - 1);
-        return variance > 0 ? (float)Math.Sqrt(variance) : 1;
     }
 }

@@ -6,25 +6,31 @@ namespace EmbedClassify;
 /// <remarks>Instances are not thread-safe while being modified; classifiers copy them.</remarks>
 public sealed class HybridClassifierOptions
 {
-    private double _compressionWeight = 1;
+    private double _wordWeight = 1;
+    private double _compressionWeight;
 
     /// <summary>
-    /// Gets or sets how much the compression view counts next to the embedding view, after both are scaled to the same
-    /// spread. 0 leaves the embedding view alone; the default, 1, weighs them equally (which measured best; see docs/accuracy.md).
+    /// Gets or sets how much the word view (TF-IDF weighted words and word pairs) counts next to the embedding view,
+    /// after each is divided by its leave-one-out temperature. 0 turns the view off; the default, 1, weighs the two
+    /// views by their fitted confidence alone (which measured best across collections; see docs/accuracy.md).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN or infinite.</exception>
+    public double WordWeight
+    {
+        get => _wordWeight;
+        set => _wordWeight = CheckWeight(value);
+    }
+
+    /// <summary>
+    /// Gets or sets how much the compression view (Deflate distance to each example) counts next to the embedding view,
+    /// after each is divided by its leave-one-out temperature. The default, 0, leaves it off: it added nothing measurable
+    /// once the word view was on, and it compresses every text against every example (see docs/accuracy.md).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN or infinite.</exception>
     public double CompressionWeight
     {
         get => _compressionWeight;
-        set
-        {
-            if (!double.IsFinite(value) || value < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The weight must be a finite number of at least 0.");
-            }
-
-            _compressionWeight = value;
-        }
+        set => _compressionWeight = CheckWeight(value);
     }
 
     /// <summary>Gets or sets the options of the embedding view. The default is centered nearest centroid.</summary>
@@ -43,4 +49,9 @@ public sealed class HybridClassifierOptions
         clone.EmbeddingOptions = EmbeddingOptions.Clone();
         return clone;
     }
+
+    private static double CheckWeight(double value) =>
+        double.IsFinite(value) && value >= 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "The weight must be a finite number of at least 0.");
 }

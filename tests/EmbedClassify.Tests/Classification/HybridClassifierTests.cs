@@ -19,7 +19,7 @@ public class HybridClassifierTests
     {
         // Every text gets the same vector, so the embedding view ties on every input and the compression view decides.
         var generator = new FakeEmbeddingGenerator(_ => [1f, 2f, 3f]);
-        var classifier = await HybridClassifier.CreateAsync(generator, Examples);
+        var classifier = await HybridClassifier.CreateAsync(generator, Examples, new HybridClassifierOptions { WordWeight = 0, CompressionWeight = 1 });
 
         Prediction spam = await classifier.PredictAsync("CLAIM your FREE CASH NOW!!! http://win.example/free $$$");
         Prediction ham = await classifier.PredictAsync("hi, can you review the meeting notes before thursday please");
@@ -33,10 +33,44 @@ public class HybridClassifierTests
     }
 
     [Test]
-    public async Task CompressionWeightZero_GivesTheEmbeddingViewsDecision()
+    public async Task PredictAsync_FollowsTheWordView_ByDefault_WhenEmbeddingsSayNothing()
+    {
+        var generator = new FakeEmbeddingGenerator(_ => [1f, 2f, 3f]);
+        var classifier = await HybridClassifier.CreateAsync(generator, Examples);
+
+        Prediction spam = await classifier.PredictAsync("claim your free cash now, winner");
+        Prediction ham = await classifier.PredictAsync("please review the meeting notes before thursday");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(spam.Label, Is.EqualTo("spam"));
+            Assert.That(ham.Label, Is.EqualTo("ham"));
+        });
+    }
+
+    [Test]
+    public async Task PredictAsync_GivesAWordViewWithoutEvidenceNoSay()
+    {
+        // No two examples share a word, so leave-one-out finds the word view uninformative: its temperature must come
+        // out high, and one shared word in a query must not outvote a clear embedding.
+        LabeledExample[] examples =
+        [
+            new("alpha1 red", "a"), new("alpha2 green", "a"), new("alpha3 blue", "a"),
+            new("beta1 cyan", "b"), new("beta2 magenta", "b"), new("beta3 yellow", "b"),
+        ];
+        var generator = new FakeEmbeddingGenerator(t => t.Contains("alpha", StringComparison.Ordinal) ? [1f, 0.1f] : [0.1f, 1f]);
+        var classifier = await HybridClassifier.CreateAsync(generator, examples);
+
+        Prediction prediction = await classifier.PredictAsync("alpha9 cyan");
+
+        Assert.That(prediction.Label, Is.EqualTo("a"));
+    }
+
+    [Test]
+    public async Task AllOtherViewsOff_GivesTheEmbeddingViewsDecision()
     {
         var generator = BagOfWords.Generator();
-        var hybrid = await HybridClassifier.CreateAsync(generator, Examples, new HybridClassifierOptions { CompressionWeight = 0 });
+        var hybrid = await HybridClassifier.CreateAsync(generator, Examples, new HybridClassifierOptions { WordWeight = 0, CompressionWeight = 0 });
         var embeddingOnly = await FewShotClassifier.CreateAsync(generator, Examples, new FewShotClassifierOptions { CenterEmbeddings = true });
         string[] texts = ["free cash now", "meeting notes thursday", "send the report", "win a prize"];
 
@@ -101,7 +135,8 @@ public class HybridClassifierTests
     [Test]
     public void Options_ValidateAndClone()
     {
-        var options = new HybridClassifierOptions { CompressionWeight = 2 };
+        var defaults = new HybridClassifierOptions();
+        var options = new HybridClassifierOptions { CompressionWeight = 2, WordWeight = 0.5 };
         HybridClassifierOptions clone = options.Clone();
         options.EmbeddingOptions.Neighbors = 9;
 
@@ -110,7 +145,11 @@ public class HybridClassifierTests
             Assert.That(() => options.CompressionWeight = -1, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
             Assert.That(() => options.CompressionWeight = double.NaN, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
             Assert.That(() => options.EmbeddingOptions = null!, Throws.ArgumentNullException.With.Property("ParamName").EqualTo("value"));
+            Assert.That(() => options.WordWeight = -0.1, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
+            Assert.That(() => options.WordWeight = double.PositiveInfinity, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
             Assert.That(clone.CompressionWeight, Is.EqualTo(2));
+            Assert.That(clone.WordWeight, Is.EqualTo(0.5));
+            Assert.That((defaults.WordWeight, defaults.CompressionWeight), Is.EqualTo((1.0, 0.0)));
             Assert.That(clone.EmbeddingOptions.Neighbors, Is.EqualTo(3), "the clone's embedding options are its own");
             Assert.That(clone.EmbeddingOptions.CenterEmbeddings, Is.True);
         });
