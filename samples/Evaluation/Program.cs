@@ -87,26 +87,34 @@ var custom = new List<(string Name, Func<IReadOnlyList<LabeledEmbedding>, IReadO
         return v => head.Predict(v.Span).Label;
     }, false),
 };
-if (compression)
+var vectorOf = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
+foreach ((ReadOnlyMemory<float> vector, string text) in textOf)
 {
-    var vectorOf = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
-    foreach ((ReadOnlyMemory<float> vector, string text) in textOf)
+    vectorOf[text] = vector;
+}
+
+var lookup = new LookupEmbeddingGenerator(vectorOf);
+
+// The hybrid fits on the training texts alone; it is handed the test texts only to predict them in one batch
+// (its predictions do not depend on what else is in the batch), so its name carries no star.
+Func<IReadOnlyList<LabeledEmbedding>, IReadOnlyList<ReadOnlyMemory<float>>, Func<ReadOnlyMemory<float>, string>> Hybrid(HybridClassifierOptions options) => (train, test) =>
+{
+    HybridClassifier hybrid = HybridClassifier.CreateAsync(lookup, train.Select(t => new LabeledExample(textOf[t.Vector], t.Label)), options).GetAwaiter().GetResult();
+    // A collection may hold the same text twice (one vector); it gets one prediction, so the last write is as good as any.
+    var predicted = new Dictionary<ReadOnlyMemory<float>, string>();
+    foreach ((ReadOnlyMemory<float> vector, Prediction prediction) in test.Zip(hybrid.PredictBatchAsync(test.Select(v => textOf[v])).GetAwaiter().GetResult()))
     {
-        vectorOf[text] = vector;
+        predicted[vector] = prediction.Label;
     }
 
-    var lookup = new LookupEmbeddingGenerator(vectorOf);
+    return v => predicted[v];
+};
 
-    // The hybrid fits on the training texts alone; it is handed the test texts only to predict them in one batch
-    // (its predictions do not depend on what else is in the batch), so it is not marked transductive.
-    custom.Add(("hybrid: centroid + compression", (train, test) =>
-    {
-        HybridClassifier hybrid = HybridClassifier.CreateAsync(lookup, train.Select(t => new LabeledExample(textOf[t.Vector], t.Label))).GetAwaiter().GetResult();
-        Dictionary<ReadOnlyMemory<float>, string> predicted = test
-            .Zip(hybrid.PredictBatchAsync(test.Select(v => textOf[v])).GetAwaiter().GetResult())
-            .ToDictionary(p => p.First, p => p.Second.Label);
-        return v => predicted[v];
-    }, true));
+custom.Add(("hybrid: centroid + words", Hybrid(new()), true));
+if (compression)
+{
+    custom.Add(("hybrid: centroid + compression", Hybrid(new() { WordWeight = 0, CompressionWeight = 1 }), true));
+    custom.Add(("hybrid: centroid + words + compression", Hybrid(new() { CompressionWeight = 1 }), true));
     custom.Add(("compression kNN-3 (no embeddings)", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 0, transductive: false), true));
     custom.Add(("centroid, centered + compression*", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: false), true));
     custom.Add(("  same, refined on test texts*", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: true), true));
