@@ -20,10 +20,11 @@ internal sealed class WordView
     // Term → its weight in each class's unit-length centroid.
     private readonly Dictionary<string, float[]> _centroids;
 
-    // Kept for leave-one-out: each example's unit vector and class, and each class's vector sum.
+    // Kept for leave-one-out: each example's unit vector and class, and each class's vector sum and its squared length.
     private readonly Dictionary<string, float>[] _exampleVectors;
     private readonly int[] _exampleClasses;
     private readonly Dictionary<string, double>[] _classSums;
+    private readonly double[] _classSquaredNorms;
     private readonly int[] _classCounts;
 
     private WordView(string[] texts, int[] classes, int classCount)
@@ -60,34 +61,72 @@ internal sealed class WordView
             }
         }
 
-        _centroids = BuildCentroids(excluded: -1);
+        _classSquaredNorms = [.. _classSums.Select(sum => sum.Values.Sum(v => v * v))];
+        _centroids = BuildCentroids();
     }
 
     /// <summary>Fits the view to the examples' texts and class indices (already validated by the caller).</summary>
     public static WordView Fit(string[] texts, int[] classes, int classCount) => new(texts, classes, classCount);
 
     /// <summary>Writes the cosine of the text to each class centroid into <paramref name="scores"/>.</summary>
-    public void Score(string text, Span<float> scores) => Score(Weigh(Count(text)), _centroids, scores);
+    public void Score(string text, Span<float> scores)
+    {
+        scores.Clear();
+        foreach ((string term, float weight) in Weigh(Count(text)))
+        {
+            if (_centroids.TryGetValue(term, out float[]? perClass))
+            {
+                for (int c = 0; c < perClass.Length; c++)
+                {
+                    scores[c] += weight * perClass[c];
+                }
+            }
+        }
+    }
 
     /// <summary>
     /// Scores each example of a class with more than one example against centroids built without it, with the
     /// vocabulary and weights of the whole fit (refitting the weights per example changes them very little).
     /// </summary>
+    /// <remarks>
+    /// Removing one example changes only its own class's sum, so the cosine to that class is worked out from the full
+    /// sum (s − x)·x / |s − x| with |s − x|² = |s|² − 2 s·x + |x|², in time proportional to the example's own terms.
+    /// </remarks>
     public (float[][] Scores, int[] Truth) LeaveOneOutScores()
     {
         var scores = new List<float[]>();
         var truth = new List<int>();
+        var dots = new double[_classCount];
         for (int i = 0; i < _exampleVectors.Length; i++)
         {
-            if (_classCounts[_exampleClasses[i]] < 2)
+            int own = _exampleClasses[i];
+            if (_classCounts[own] < 2)
             {
                 continue;
             }
 
+            Array.Clear(dots);
+            double ownSquaredNorm = 0;
+            foreach ((string term, float weight) in _exampleVectors[i])
+            {
+                ownSquaredNorm += (double)weight * weight;
+                for (int c = 0; c < _classCount; c++)
+                {
+                    dots[c] += weight * _classSums[c].GetValueOrDefault(term);
+                }
+            }
+
             var row = new float[_classCount];
-            Score(_exampleVectors[i], BuildCentroids(excluded: i), row);
+            for (int c = 0; c < _classCount; c++)
+            {
+                (double dot, double squaredNorm) = c == own
+                    ? (dots[c] - ownSquaredNorm, _classSquaredNorms[c] - (2 * dots[c]) + ownSquaredNorm)
+                    : (dots[c], _classSquaredNorms[c]);
+                row[c] = squaredNorm > 1e-12 ? (float)(dot / Math.Sqrt(squaredNorm)) : 0;
+            }
+
             scores.Add(row);
-            truth.Add(_exampleClasses[i]);
+            truth.Add(own);
         }
 
         return ([.. scores], [.. truth]);
@@ -124,21 +163,6 @@ internal sealed class WordView
         return counts;
     }
 
-    private static void Score(Dictionary<string, float> vector, Dictionary<string, float[]> centroids, Span<float> scores)
-    {
-        scores.Clear();
-        foreach ((string term, float weight) in vector)
-        {
-            if (centroids.TryGetValue(term, out float[]? perClass))
-            {
-                for (int c = 0; c < perClass.Length; c++)
-                {
-                    scores[c] += weight * perClass[c];
-                }
-            }
-        }
-    }
-
     /// <summary>Weighs term counts by dampened frequency and inverse document frequency, to unit length.</summary>
     private Dictionary<string, float> Weigh(Dictionary<string, int> counts)
     {
@@ -166,44 +190,23 @@ internal sealed class WordView
         return vector;
     }
 
-    /// <summary>Builds unit-length class centroids, optionally without one example.</summary>
-    private Dictionary<string, float[]> BuildCentroids(int excluded)
+    /// <summary>Builds the unit-length class centroids: each class's vector sum divided by its length.</summary>
+    private Dictionary<string, float[]> BuildCentroids()
     {
-        var norms = new double[_classCount];
         var centroids = new Dictionary<string, float[]>(StringComparer.Ordinal);
         for (int c = 0; c < _classCount; c++)
         {
-            int count = _classCounts[c] - (excluded >= 0 && _exampleClasses[excluded] == c ? 1 : 0);
-            if (count == 0)
-            {
-                continue;
-            }
-
+            // The mean's length is irrelevant to a cosine, so the sums are normalized directly.
+            double inverseNorm = _classSquaredNorms[c] > 0 ? 1 / Math.Sqrt(_classSquaredNorms[c]) : 0;
             foreach ((string term, double sum) in _classSums[c])
             {
-                double value = sum;
-                if (excluded >= 0 && _exampleClasses[excluded] == c && _exampleVectors[excluded].TryGetValue(term, out float own))
-                {
-                    value -= own;
-                }
-
                 if (!centroids.TryGetValue(term, out float[]? perClass))
                 {
                     perClass = new float[_classCount];
                     centroids[term] = perClass;
                 }
 
-                perClass[c] = (float)value;
-                norms[c] += value * value;
-            }
-        }
-
-        // The mean's length is irrelevant to a cosine, so the sums are normalized directly.
-        foreach (float[] perClass in centroids.Values)
-        {
-            for (int c = 0; c < _classCount; c++)
-            {
-                perClass[c] = norms[c] > 0 ? (float)(perClass[c] / Math.Sqrt(norms[c])) : 0;
+                perClass[c] = (float)(sum * inverseNorm);
             }
         }
 
