@@ -95,11 +95,13 @@ foreach ((ReadOnlyMemory<float> vector, string text) in textOf)
 
 var lookup = new LookupEmbeddingGenerator(vectorOf);
 
-// The hybrid fits on the training texts alone; it is handed the test texts only to predict them in one batch
-// (its predictions do not depend on what else is in the batch), so its name carries no star.
-Func<IReadOnlyList<LabeledEmbedding>, IReadOnlyList<ReadOnlyMemory<float>>, Func<ReadOnlyMemory<float>, string>> Hybrid(HybridClassifierOptions options) => (train, test) =>
+// Without refinement the hybrid fits on the training texts alone; it is handed the test texts only to predict them in
+// one batch (its predictions do not depend on what else is in the batch), so its name carries no star. With refinement
+// the test texts are also given, unlabelled, to refine its centroids.
+Func<IReadOnlyList<LabeledEmbedding>, IReadOnlyList<ReadOnlyMemory<float>>, Func<ReadOnlyMemory<float>, string>> Hybrid(HybridClassifierOptions options, bool refine = false) => (train, test) =>
 {
-    HybridClassifier hybrid = HybridClassifier.CreateAsync(lookup, train.Select(t => new LabeledExample(textOf[t.Vector], t.Label)), options).GetAwaiter().GetResult();
+    IEnumerable<LabeledExample> examples = train.Select(t => new LabeledExample(textOf[t.Vector], t.Label));
+    HybridClassifier hybrid = HybridClassifier.CreateAsync(lookup, examples, refine ? test.Select(v => textOf[v]) : [], options).GetAwaiter().GetResult();
     // A collection may hold the same text twice (one vector); it gets one prediction, so the last write is as good as any.
     var predicted = new Dictionary<ReadOnlyMemory<float>, string>();
     foreach ((ReadOnlyMemory<float> vector, Prediction prediction) in test.Zip(hybrid.PredictBatchAsync(test.Select(v => textOf[v])).GetAwaiter().GetResult()))
@@ -111,6 +113,7 @@ Func<IReadOnlyList<LabeledEmbedding>, IReadOnlyList<ReadOnlyMemory<float>>, Func
 };
 
 custom.Add(("hybrid: centroid + words", Hybrid(new()), true));
+custom.Add(("  same, refined on test texts*", Hybrid(new(), refine: true), true));
 if (compression)
 {
     custom.Add(("hybrid: centroid + compression", Hybrid(new() { WordWeight = 0, CompressionWeight = 1 }), true));

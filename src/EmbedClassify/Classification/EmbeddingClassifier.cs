@@ -110,7 +110,18 @@ public sealed partial class EmbeddingClassifier
     public static EmbeddingClassifier Fit(
         IEnumerable<LabeledEmbedding> examples,
         IEnumerable<ReadOnlyMemory<float>> unlabeled,
-        FewShotClassifierOptions? options = null)
+        FewShotClassifierOptions? options = null) =>
+        Fit(examples, unlabeled, options, unlabeledCenterOnly: false);
+
+    /// <summary>
+    /// Fits as the public overload does; with <paramref name="unlabeledCenterOnly"/>, any strategy takes unlabelled
+    /// vectors, which then only move the center (when the options center embeddings) unless the strategy is k-means.
+    /// </summary>
+    internal static EmbeddingClassifier Fit(
+        IEnumerable<LabeledEmbedding> examples,
+        IEnumerable<ReadOnlyMemory<float>> unlabeled,
+        FewShotClassifierOptions? options,
+        bool unlabeledCenterOnly)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(unlabeled);
@@ -153,7 +164,7 @@ public sealed partial class EmbeddingClassifier
             CopyNormalized(unlabeledList[i].Span, unlabeledVectors.AsSpan(i * dimensions, dimensions), dimensions, i, nameof(unlabeled));
         }
 
-        if (unlabeledList.Length > 0 && options.Strategy is not (ClassificationStrategy.KMeans or ClassificationStrategy.Auto))
+        if (unlabeledList.Length > 0 && !unlabeledCenterOnly && options.Strategy is not (ClassificationStrategy.KMeans or ClassificationStrategy.Auto))
         {
             throw new ArgumentException(
                 $"Unlabelled vectors are used only by the {nameof(ClassificationStrategy.KMeans)} and {nameof(ClassificationStrategy.Auto)} strategies, not by {options.Strategy}.",

@@ -14,16 +14,17 @@ namespace EmbedClassify;
 internal sealed class WordView
 {
     private readonly int _classCount;
-    private readonly Dictionary<string, float> _inverseDocumentFrequency;
+    private readonly Dictionary<string, int> _terms;
+    private readonly float[] _inverseDocumentFrequency;
     private readonly float _unseenInverseDocumentFrequency;
 
-    // Term → its weight in each class's unit-length centroid.
-    private readonly Dictionary<string, float[]> _centroids;
+    // Each term's weight in each class's unit-length centroid, term-major: [term * classCount + class].
+    private readonly float[] _centroids;
 
-    // Kept for leave-one-out: each example's unit vector and class, and each class's vector sum and its squared length.
-    private readonly Dictionary<string, float>[] _exampleVectors;
+    // Kept for leave-one-out and refinement: each example's unit vector and class, and each class's vector sum (term-major).
+    private readonly TermVector[] _exampleVectors;
     private readonly int[] _exampleClasses;
-    private readonly Dictionary<string, double>[] _classSums;
+    private readonly double[] _classSums;
     private readonly double[] _classSquaredNorms;
     private readonly int[] _classCounts;
 
@@ -33,55 +34,115 @@ internal sealed class WordView
         _exampleClasses = classes;
         Dictionary<string, int>[] counts = [.. texts.Select(Count)];
 
-        var documentFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
+        _terms = new Dictionary<string, int>(StringComparer.Ordinal);
+        var documentFrequency = new List<int>();
         foreach (Dictionary<string, int> document in counts)
         {
             foreach (string term in document.Keys)
             {
-                documentFrequency[term] = documentFrequency.GetValueOrDefault(term) + 1;
+                if (_terms.TryGetValue(term, out int index))
+                {
+                    documentFrequency[index]++;
+                }
+                else
+                {
+                    _terms.Add(term, documentFrequency.Count);
+                    documentFrequency.Add(1);
+                }
             }
         }
 
         int n = texts.Length;
-        _inverseDocumentFrequency = documentFrequency.ToDictionary(
-            p => p.Key,
-            p => (float)(Math.Log((1.0 + n) / (1.0 + p.Value)) + 1),
-            StringComparer.Ordinal);
+        _inverseDocumentFrequency = [.. documentFrequency.Select(df => (float)(Math.Log((1.0 + n) / (1.0 + df)) + 1))];
         _unseenInverseDocumentFrequency = (float)(Math.Log(1.0 + n) + 1);
 
         _exampleVectors = [.. counts.Select(Weigh)];
-        _classSums = [.. Enumerable.Range(0, classCount).Select(_ => new Dictionary<string, double>(StringComparer.Ordinal))];
+        _classSums = new double[_terms.Count * classCount];
         _classCounts = new int[classCount];
         for (int i = 0; i < n; i++)
         {
             _classCounts[classes[i]]++;
-            foreach ((string term, float weight) in _exampleVectors[i])
+            TermVector example = _exampleVectors[i];
+            for (int k = 0; k < example.Terms.Length; k++)
             {
-                _classSums[classes[i]][term] = _classSums[classes[i]].GetValueOrDefault(term) + weight;
+                _classSums[(example.Terms[k] * classCount) + classes[i]] += example.Weights[k];
             }
         }
 
-        _classSquaredNorms = [.. _classSums.Select(sum => sum.Values.Sum(v => v * v))];
-        _centroids = BuildCentroids();
+        _classSquaredNorms = new double[classCount];
+        for (int j = 0; j < _classSums.Length; j++)
+        {
+            _classSquaredNorms[j % classCount] += _classSums[j] * _classSums[j];
+        }
+
+        _centroids = UnitCentroids(_classSums, _classSquaredNorms, classCount);
+    }
+
+    private WordView(WordView fitted, float[] centroids)
+    {
+        _classCount = fitted._classCount;
+        _terms = fitted._terms;
+        _inverseDocumentFrequency = fitted._inverseDocumentFrequency;
+        _unseenInverseDocumentFrequency = fitted._unseenInverseDocumentFrequency;
+        _exampleVectors = fitted._exampleVectors;
+        _exampleClasses = fitted._exampleClasses;
+        _classSums = fitted._classSums;
+        _classSquaredNorms = fitted._classSquaredNorms;
+        _classCounts = fitted._classCounts;
+        _centroids = centroids;
     }
 
     /// <summary>Fits the view to the examples' texts and class indices (already validated by the caller).</summary>
     public static WordView Fit(string[] texts, int[] classes, int classCount) => new(texts, classes, classCount);
 
+    /// <summary>Returns the text as this view sees it: the weights of the examples' terms, scaled so that the whole text has unit length.</summary>
+    public TermVector Vectorize(string text) => Weigh(Count(text));
+
     /// <summary>Writes the cosine of the text to each class centroid into <paramref name="scores"/>.</summary>
-    public void Score(string text, Span<float> scores)
+    public void Score(string text, Span<float> scores) => Score(Vectorize(text), scores);
+
+    /// <summary>Writes the cosine of a vectorized text to each class centroid into <paramref name="scores"/>.</summary>
+    public void Score(TermVector text, Span<float> scores)
     {
         scores.Clear();
-        foreach ((string term, float weight) in Weigh(Count(text)))
+        for (int k = 0; k < text.Terms.Length; k++)
         {
-            if (_centroids.TryGetValue(term, out float[]? perClass))
+            ReadOnlySpan<float> perClass = _centroids.AsSpan(text.Terms[k] * _classCount, _classCount);
+            for (int c = 0; c < perClass.Length; c++)
             {
+                scores[c] += text.Weights[k] * perClass[c];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Returns a view whose class centroids are the examples' sums plus <paramref name="texts"/> weighted per class by
+    /// <paramref name="classWeights"/> (row-major, one row of class weights per text); terms no example has stay out.
+    /// </summary>
+    public WordView WithWeightedTexts(TermVector[] texts, ReadOnlySpan<float> classWeights)
+    {
+        var sums = (double[])_classSums.Clone();
+        for (int i = 0; i < texts.Length; i++)
+        {
+            ReadOnlySpan<float> weights = classWeights.Slice(i * _classCount, _classCount);
+            TermVector text = texts[i];
+            for (int k = 0; k < text.Terms.Length; k++)
+            {
+                Span<double> perClass = sums.AsSpan(text.Terms[k] * _classCount, _classCount);
                 for (int c = 0; c < perClass.Length; c++)
                 {
-                    scores[c] += weight * perClass[c];
+                    perClass[c] += weights[c] * text.Weights[k];
                 }
             }
         }
+
+        var squaredNorms = new double[_classCount];
+        for (int j = 0; j < sums.Length; j++)
+        {
+            squaredNorms[j % _classCount] += sums[j] * sums[j];
+        }
+
+        return new WordView(this, UnitCentroids(sums, squaredNorms, _classCount));
     }
 
     /// <summary>
@@ -107,12 +168,15 @@ internal sealed class WordView
 
             Array.Clear(dots);
             double ownSquaredNorm = 0;
-            foreach ((string term, float weight) in _exampleVectors[i])
+            TermVector example = _exampleVectors[i];
+            for (int k = 0; k < example.Terms.Length; k++)
             {
+                float weight = example.Weights[k];
                 ownSquaredNorm += (double)weight * weight;
+                ReadOnlySpan<double> perClass = _classSums.AsSpan(example.Terms[k] * _classCount, _classCount);
                 for (int c = 0; c < _classCount; c++)
                 {
-                    dots[c] += weight * _classSums[c].GetValueOrDefault(term);
+                    dots[c] += weight * perClass[c];
                 }
             }
 
@@ -163,53 +227,49 @@ internal sealed class WordView
         return counts;
     }
 
-    /// <summary>Weighs term counts by dampened frequency and inverse document frequency, to unit length.</summary>
-    private Dictionary<string, float> Weigh(Dictionary<string, int> counts)
+    /// <summary>Divides each class's sum by its length; a class with no terms keeps a zero centroid.</summary>
+    private static float[] UnitCentroids(double[] sums, double[] squaredNorms, int classCount)
     {
-        var vector = new Dictionary<string, float>(counts.Count, StringComparer.Ordinal);
-        double squares = 0;
-        foreach ((string term, int count) in counts)
+        // The mean's length is irrelevant to a cosine, so the sums are normalized directly.
+        double[] inverseNorms = [.. squaredNorms.Select(s => s > 0 ? 1 / Math.Sqrt(s) : 0)];
+        var centroids = new float[sums.Length];
+        for (int j = 0; j < sums.Length; j++)
         {
-            float weight = (float)(1 + Math.Log(count)) * _inverseDocumentFrequency.GetValueOrDefault(term, _unseenInverseDocumentFrequency);
-            squares += (double)weight * weight;
-            if (_inverseDocumentFrequency.ContainsKey(term))
-            {
-                vector[term] = weight;
-            }
-        }
-
-        if (squares > 0)
-        {
-            float inverseNorm = (float)(1 / Math.Sqrt(squares));
-            foreach (string term in vector.Keys)
-            {
-                vector[term] *= inverseNorm;
-            }
-        }
-
-        return vector;
-    }
-
-    /// <summary>Builds the unit-length class centroids: each class's vector sum divided by its length.</summary>
-    private Dictionary<string, float[]> BuildCentroids()
-    {
-        var centroids = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        for (int c = 0; c < _classCount; c++)
-        {
-            // The mean's length is irrelevant to a cosine, so the sums are normalized directly.
-            double inverseNorm = _classSquaredNorms[c] > 0 ? 1 / Math.Sqrt(_classSquaredNorms[c]) : 0;
-            foreach ((string term, double sum) in _classSums[c])
-            {
-                if (!centroids.TryGetValue(term, out float[]? perClass))
-                {
-                    perClass = new float[_classCount];
-                    centroids[term] = perClass;
-                }
-
-                perClass[c] = (float)(sum * inverseNorm);
-            }
+            centroids[j] = (float)(sums[j] * inverseNorms[j % classCount]);
         }
 
         return centroids;
     }
+
+    /// <summary>Weighs term counts by dampened frequency and inverse document frequency, to unit length.</summary>
+    private TermVector Weigh(Dictionary<string, int> counts)
+    {
+        var terms = new List<int>(counts.Count);
+        var weights = new List<float>(counts.Count);
+        double squares = 0;
+        foreach ((string term, int count) in counts)
+        {
+            bool known = _terms.TryGetValue(term, out int index);
+            float weight = (float)(1 + Math.Log(count)) * (known ? _inverseDocumentFrequency[index] : _unseenInverseDocumentFrequency);
+            squares += (double)weight * weight;
+            if (known)
+            {
+                terms.Add(index);
+                weights.Add(weight);
+            }
+        }
+
+        float[] unit = [.. weights];
+        if (squares > 0)
+        {
+            VectorMath.Scale(unit, (float)(1 / Math.Sqrt(squares)));
+        }
+
+        return new TermVector([.. terms], unit);
+    }
 }
+
+/// <summary>A text as <see cref="WordView"/> sees it: indices of the examples' terms and their weights.</summary>
+/// <param name="Terms">The term indices.</param>
+/// <param name="Weights">Each term's weight, scaled so that the whole text (unseen terms included) has unit length.</param>
+internal readonly record struct TermVector(int[] Terms, float[] Weights);

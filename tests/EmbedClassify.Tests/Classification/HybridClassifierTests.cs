@@ -133,10 +133,172 @@ public class HybridClassifierTests
     }
 
     [Test]
+    public async Task CreateAsync_WithUnlabeledTexts_MovesCentroidsToWhereTheTextsLie()
+    {
+        // The examples of "a" point along x and those of "b" along y. The unlabelled texts form two groups, one near a's
+        // examples but raised along z and one near b's but lowered along z, placed so that their mean is the examples'
+        // mean: centering is the same with or without them, and only the refinement can change a decision. The query
+        // leans b in x and y but lies up along z with the first group, which the refined a centroid has moved to.
+        float z = MathF.Sqrt(1 - (0.895f * 0.895f) - (0.1f * 0.1f));
+        var vectors = new Dictionary<string, float[]>
+        {
+            ["a1"] = [1f, 0.1f, 0f], ["a2"] = [1f, -0.1f, 0f], ["b1"] = [0.1f, 1f, 0f], ["b2"] = [-0.1f, 1f, 0f],
+            ["query"] = [0.45f, 0.55f, 0.5f],
+        };
+        for (int i = 0; i < 20; i++)
+        {
+            vectors[$"ua{i}"] = [0.895f, 0.1f, z];
+            vectors[$"ub{i}"] = [0.1f, 0.895f, -z];
+        }
+
+        var generator = new FakeEmbeddingGenerator(t => vectors[t]);
+        LabeledExample[] examples = [new("a1", "a"), new("a2", "a"), new("b1", "b"), new("b2", "b")];
+        string[] unlabeled = [.. vectors.Keys.Where(k => k.StartsWith('u'))];
+        var options = new HybridClassifierOptions { WordWeight = 0 };
+
+        var plain = await HybridClassifier.CreateAsync(generator, examples, options);
+        var refined = await HybridClassifier.CreateAsync(generator, examples, unlabeled, options);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await plain.PredictAsync("query")).Label, Is.EqualTo("b"));
+            Assert.That((await refined.PredictAsync("query")).Label, Is.EqualTo("a"));
+            Assert.That((await refined.PredictAsync("ub3")).Label, Is.EqualTo("b"));
+            Assert.That(refined.UnlabeledCount, Is.EqualTo(40));
+            Assert.That(plain.UnlabeledCount, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task CreateAsync_WithUnlabeledTextsAwayFromTheExamples_KeepsBothClasses()
+    {
+        // Both unlabelled groups lie far up along z, away from all four examples. Centered on the examples alone, every
+        // unlabelled text shares that offset, the class that first gains weight from it leans towards the offset, and
+        // it then takes every text (it did, before centering included the unlabelled texts).
+        var vectors = new Dictionary<string, float[]>
+        {
+            ["a1"] = [1f, 0.1f, 0f], ["a2"] = [1f, -0.1f, 0f], ["b1"] = [0.1f, 1f, 0f], ["b2"] = [-0.1f, 1f, 0f],
+        };
+        for (int i = 0; i < 30; i++)
+        {
+            if (i < 10)
+            {
+                vectors[$"ua{i}"] = [1f, 0f, 3f];
+            }
+
+            vectors[$"ub{i}"] = [0f, 1f, 3f];
+        }
+
+        var generator = new FakeEmbeddingGenerator(t => vectors[t]);
+        LabeledExample[] examples = [new("a1", "a"), new("a2", "a"), new("b1", "b"), new("b2", "b")];
+        string[] unlabeled = [.. vectors.Keys.Where(k => k.StartsWith('u'))];
+
+        var refined = await HybridClassifier.CreateAsync(generator, examples, unlabeled, new HybridClassifierOptions { WordWeight = 0 });
+        IReadOnlyList<Prediction> predictions = await refined.PredictBatchAsync(unlabeled);
+
+        Assert.That(predictions.Select(p => p.Label), Is.EqualTo(unlabeled.Select(t => t.StartsWith("ua", StringComparison.Ordinal) ? "a" : "b")));
+    }
+
+    [Test]
+    public async Task CreateAsync_WithUnlabeledTexts_RefinesTheWordView()
+    {
+        // Embeddings say nothing, so the word view decides; "now" leans spam among the examples, but the unlabelled
+        // texts that use it are about meetings, which the refinement files under ham.
+        var generator = new FakeEmbeddingGenerator(_ => [1f, 2f, 3f]);
+        LabeledExample[] examples =
+        [
+            new("free cash now", "spam"), new("win prize now", "spam"),
+            new("meeting now please", "ham"), new("meeting notes please", "ham"),
+        ];
+        string[] unlabeled = [.. Enumerable.Range(0, 10).Select(i => $"meeting now {i}")];
+
+        var plain = await HybridClassifier.CreateAsync(generator, examples);
+        var refined = await HybridClassifier.CreateAsync(generator, examples, unlabeled);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await plain.PredictAsync("now")).Label, Is.EqualTo("spam"));
+            Assert.That((await refined.PredictAsync("now")).Label, Is.EqualTo("ham"));
+        });
+    }
+
+    [Test]
+    public async Task CreateAsync_EmbedsUnlabeledTextsWithTheExamplesInOneCall()
+    {
+        var generator = BagOfWords.Generator();
+
+        var classifier = await HybridClassifier.CreateAsync(generator, Examples, ["free cash", "see you thursday", "free cash"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(generator.Calls, Has.Count.EqualTo(1));
+            Assert.That(generator.TextsSent, Is.EquivalentTo(Examples.Select(e => e.Text).Append("free cash").Append("see you thursday")));
+            Assert.That(classifier.UnlabeledCount, Is.EqualTo(3), "a repeated text counts each time it is given, but is embedded once");
+        });
+    }
+
+    [Test]
+    public async Task CreateAsync_WithNoUnlabeledWeightOrTexts_IsThePlainClassifier()
+    {
+        string[] texts = ["free cash now", "meeting notes thursday", "send the report", "win a prize"];
+        var generator = BagOfWords.Generator();
+        var plain = await HybridClassifier.CreateAsync(generator, Examples);
+        var none = await HybridClassifier.CreateAsync(generator, Examples, []);
+        var weightless = await HybridClassifier.CreateAsync(generator, Examples, ["free cash", "win a prize"], new HybridClassifierOptions { UnlabeledWeight = 0 });
+
+        IReadOnlyList<Prediction> expected = await plain.PredictBatchAsync(texts);
+        IReadOnlyList<Prediction> fromNone = await none.PredictBatchAsync(texts);
+        IReadOnlyList<Prediction> fromWeightless = await weightless.PredictBatchAsync(texts);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromNone.Select(p => p.Scores.Select(s => s.Score)), Is.EqualTo(expected.Select(p => p.Scores.Select(s => s.Score))));
+            Assert.That(fromWeightless.Select(p => p.Scores.Select(s => s.Score)), Is.EqualTo(expected.Select(p => p.Scores.Select(s => s.Score))));
+            Assert.That(weightless.UnlabeledCount, Is.Zero);
+            Assert.That(generator.TextsSent, Does.Not.Contain("free cash"), "texts that would carry no weight are not paid for");
+        });
+    }
+
+    [Test]
+    public async Task CreateAsync_WithUnlabeledTextsAndTheCompressionView_Refines()
+    {
+        var generator = BagOfWords.Generator();
+        var classifier = await HybridClassifier.CreateAsync(
+            generator, Examples, ["FREE CASH NOW!!! $$$", "see you at the meeting thursday"], new HybridClassifierOptions { CompressionWeight = 1 });
+
+        IReadOnlyList<Prediction> predictions = await classifier.PredictBatchAsync(["WIN FREE $$$ NOW!!!", "the report notes for thursday"]);
+
+        Assert.That(predictions.Select(p => p.Label), Is.EqualTo(new[] { "spam", "ham" }));
+    }
+
+    [Test]
+    public void CreateAsync_ChecksUnlabeledTextsBeforeEmbedding()
+    {
+        var generator = BagOfWords.Generator();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                () => HybridClassifier.CreateAsync(generator, Examples, (IEnumerable<string>)null!),
+                Throws.ArgumentNullException.With.Property("ParamName").EqualTo("unlabeledTexts"));
+            Assert.That(
+                () => HybridClassifier.CreateAsync(generator, Examples, ["fine", " "]),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("unlabeledTexts").And.Message.Contains("unlabeledTexts[1]"));
+            Assert.That(
+                () => HybridClassifier.CreateAsync(generator, Examples, ["fine"], new HybridClassifierOptions { EmbeddingOptions = new() { Strategy = ClassificationStrategy.KNearestNeighbors } }),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("unlabeledTexts").And.Message.Contains("NearestCentroid"));
+            Assert.That(
+                () => HybridClassifier.CreateAsync(generator, Examples, ["fine"], cancellationToken: new CancellationToken(canceled: true)),
+                Throws.InstanceOf<OperationCanceledException>());
+        });
+        Assert.That(generator.Calls, Is.Empty);
+    }
+
+    [Test]
     public void Options_ValidateAndClone()
     {
         var defaults = new HybridClassifierOptions();
-        var options = new HybridClassifierOptions { CompressionWeight = 2, WordWeight = 0.5 };
+        var options = new HybridClassifierOptions { CompressionWeight = 2, WordWeight = 0.5, UnlabeledWeight = 7 };
         HybridClassifierOptions clone = options.Clone();
         options.EmbeddingOptions.Neighbors = 9;
 
@@ -147,9 +309,11 @@ public class HybridClassifierTests
             Assert.That(() => options.EmbeddingOptions = null!, Throws.ArgumentNullException.With.Property("ParamName").EqualTo("value"));
             Assert.That(() => options.WordWeight = -0.1, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
             Assert.That(() => options.WordWeight = double.PositiveInfinity, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
+            Assert.That(() => options.UnlabeledWeight = -1, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
             Assert.That(clone.CompressionWeight, Is.EqualTo(2));
             Assert.That(clone.WordWeight, Is.EqualTo(0.5));
-            Assert.That((defaults.WordWeight, defaults.CompressionWeight), Is.EqualTo((1.0, 0.0)));
+            Assert.That((defaults.WordWeight, defaults.CompressionWeight, defaults.UnlabeledWeight), Is.EqualTo((1.0, 0.0, 3.0)));
+            Assert.That(clone.UnlabeledWeight, Is.EqualTo(7));
             Assert.That(clone.EmbeddingOptions.Neighbors, Is.EqualTo(3), "the clone's embedding options are its own");
             Assert.That(clone.EmbeddingOptions.CenterEmbeddings, Is.True);
         });

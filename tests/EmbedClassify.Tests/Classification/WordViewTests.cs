@@ -50,6 +50,53 @@ public class WordViewTests
     }
 
     [Test]
+    public void WithWeightedTexts_MovesEachClassCentroidByItsOwnWeight()
+    {
+        // "now" is in both spam examples and one ham example, so on its own it leans spam; texts weighted to ham that
+        // use "now" must pull it to ham, while terms no example has ("asap") stay out of every centroid.
+        var view = WordView.Fit(["free cash now", "win prize now", "meeting now please", "notes please"], [0, 0, 1, 1], 2);
+        TermVector[] texts = [.. Enumerable.Repeat("now asap", 5).Select(view.Vectorize)];
+        float[] weights = [.. Enumerable.Repeat(new[] { 0f, 2f }, 5).SelectMany(w => w)];
+        var before = new float[2];
+        var after = new float[2];
+
+        view.Score("now", before);
+        WordView refined = view.WithWeightedTexts(texts, weights);
+        refined.Score("now", after);
+        var unknown = new float[2];
+        refined.Score("asap", unknown);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before[0], Is.GreaterThan(before[1]), "unrefined, 'now' leans spam");
+            Assert.That(after[1], Is.GreaterThan(after[0]), "refined, 'now' leans ham");
+            Assert.That(after[1], Is.GreaterThan(before[1]));
+            Assert.That(unknown, Is.All.EqualTo(0f), "a term no example has stays unknown");
+        });
+
+        // The original view is unchanged: refinement returns a new one.
+        var again = new float[2];
+        view.Score("now", again);
+        Assert.That(again, Is.EqualTo(before));
+    }
+
+    [Test]
+    public void Vectorize_CountsUnseenTermsInTheLengthOnly()
+    {
+        var view = WordView.Fit(["cheap pills", "meeting notes"], [0, 1], 2);
+
+        TermVector known = view.Vectorize("cheap pills");
+        TermVector mixed = view.Vectorize("cheap pills unknownword");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(known.Weights.Sum(w => w * w), Is.EqualTo(1f).Within(1e-5));
+            Assert.That(mixed.Terms, Has.Length.EqualTo(known.Terms.Length), "only the examples' terms are kept");
+            Assert.That(mixed.Weights.Sum(w => w * w), Is.LessThan(0.99f), "the unseen words still take their share of the length");
+        });
+    }
+
+    [Test]
     public void FitTemperature_OfScoresThatSayNothing_IsHigh()
     {
         // Flat leave-one-out scores (a view with no shared words) make the likelihood flat in T; ties must move towards a

@@ -1,0 +1,165 @@
+using System.Numerics;
+
+namespace EmbedClassify;
+
+public sealed partial class HybridClassifier
+{
+    // Expectation-maximization settles within a few rounds; later rounds move no prediction measurably.
+    private const int RefinementRounds = 10;
+
+    /// <summary>
+    /// Re-estimates the embedding and word centroids from the examples plus the unlabelled texts, each spread over the
+    /// classes by the probabilities the combined views give it; returns the refined embedding and word views.
+    /// </summary>
+    private static (EmbeddingClassifier Embedding, WordView? Words) Refine(
+        Views views,
+        ReadOnlySpan<ReadOnlyMemory<float>> vectors,
+        string[] texts,
+        double unlabeledWeight,
+        CancellationToken cancellationToken)
+    {
+        EmbeddingClassifier embedding = views.Embedding;
+        int count = texts.Length;
+        int classCount = embedding.Labels.Count;
+        int dimensions = embedding.Dimensions;
+
+        // Each unlabelled text weighs this much per unit of probability, so that all of them together weigh
+        // unlabeledWeight times the examples, however many there are.
+        float textWeight = (float)(unlabeledWeight * embedding.ExampleCount / count);
+
+        var compared = new float[count * dimensions];
+        for (int i = 0; i < count; i++)
+        {
+            embedding.Compared(vectors[i].Span, compared.AsSpan(i * dimensions, dimensions));
+        }
+
+        TermVector[] terms = views.Words is null ? [] : [.. texts.Select(views.Words.Vectorize)];
+
+        // The compression view is not refined (it compares with examples, not centroids), so its logits are fixed.
+        float[]? compressionLogits = null;
+        if (views.Compression is not null)
+        {
+            compressionLogits = new float[count * classCount];
+            IReadOnlyList<Prediction> predictions = views.Compression.PredictBatch(texts, cancellationToken);
+            for (int i = 0; i < count; i++)
+            {
+                for (int c = 0; c < classCount; c++)
+                {
+                    compressionLogits[(i * classCount) + c] = predictions[i].Scores[c].Score * views.CompressionScale;
+                }
+            }
+        }
+
+        var exampleSums = new float[classCount * dimensions];
+        ReadOnlySpan<float> examples = embedding.ComparedExamples;
+        ReadOnlySpan<int> exampleClasses = embedding.ExampleClassIndices;
+        for (int i = 0; i < exampleClasses.Length; i++)
+        {
+            VectorMath.Add(examples.Slice(i * dimensions, dimensions), exampleSums.AsSpan(exampleClasses[i] * dimensions, dimensions));
+        }
+
+        float[] centroids = UnitRows((float[])exampleSums.Clone(), dimensions);
+        WordView? words = views.Words;
+        var logits = new float[count * classCount];
+        var weights = new float[count * classCount];
+        var wordScores = new float[classCount];
+        for (int round = 0; round < RefinementRounds; round++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            VectorMath.DotMatrix(compared, centroids, dimensions, logits);
+            VectorMath.Scale(logits, views.EmbeddingScale);
+            for (int i = 0; i < count; i++)
+            {
+                Span<float> row = logits.AsSpan(i * classCount, classCount);
+                if (words is not null)
+                {
+                    words.Score(terms[i], wordScores);
+                    for (int c = 0; c < classCount; c++)
+                    {
+                        row[c] += wordScores[c] * views.WordScale;
+                    }
+                }
+
+                if (compressionLogits is not null)
+                {
+                    VectorMath.Add(compressionLogits.AsSpan(i * classCount, classCount), row);
+                }
+
+                Softmax(row, weights.AsSpan(i * classCount, classCount), textWeight);
+            }
+
+            // Refitting from the fixed original views each round (not from the last refined ones) keeps the examples'
+            // weight the same in every round.
+            float[] sums = (float[])exampleSums.Clone();
+            for (int i = 0; i < count; i++)
+            {
+                ReadOnlySpan<float> text = compared.AsSpan(i * dimensions, dimensions);
+                for (int c = 0; c < classCount; c++)
+                {
+                    AddScaled(text, weights[(i * classCount) + c], sums.AsSpan(c * dimensions, dimensions));
+                }
+            }
+
+            centroids = UnitRows(sums, dimensions);
+            words = views.Words?.WithWeightedTexts(terms, weights);
+        }
+
+        return (embedding.WithCentroids(centroids), words);
+    }
+
+    /// <summary>Writes softmax(<paramref name="logits"/>) times <paramref name="scale"/> into <paramref name="destination"/>.</summary>
+    private static void Softmax(ReadOnlySpan<float> logits, Span<float> destination, float scale)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float logit in logits)
+        {
+            max = Math.Max(max, logit);
+        }
+
+        float sum = 0;
+        for (int c = 0; c < logits.Length; c++)
+        {
+            destination[c] = MathF.Exp(logits[c] - max);
+            sum += destination[c];
+        }
+
+        VectorMath.Scale(destination, scale / sum);
+    }
+
+    private static float[] UnitRows(float[] matrix, int dimensions)
+    {
+        for (int offset = 0; offset < matrix.Length; offset += dimensions)
+        {
+            VectorMath.Normalize(matrix.AsSpan(offset, dimensions));
+        }
+
+        return matrix;
+    }
+
+    private static void AddScaled(ReadOnlySpan<float> source, float factor, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var scale = new Vector<float>(factor);
+            for (; i <= source.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                (new Vector<float>(source[i..]) * scale + new Vector<float>(destination[i..])).CopyTo(destination[i..]);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            destination[i] += factor * source[i];
+        }
+    }
+
+    /// <summary>The fitted views and the factors that put their scores on one logit scale.</summary>
+    private sealed record Views(
+        EmbeddingClassifier Embedding,
+        float EmbeddingScale,
+        WordView? Words,
+        float WordScale,
+        CompressionClassifier? Compression,
+        float CompressionScale);
+}
