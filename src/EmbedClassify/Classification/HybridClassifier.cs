@@ -19,6 +19,10 @@ namespace EmbedClassify;
 /// probability. Ties go to the class seen first.
 /// </para>
 /// <para>
+/// Given unlabelled texts (for example the batch about to be classified), it refines both views' class centroids on
+/// them; see <see cref="CreateAsync(IEmbeddingGenerator{string, Embedding{float}}, IEnumerable{LabeledExample}, IEnumerable{string}, HybridClassifierOptions?, CancellationToken)"/>.
+/// </para>
+/// <para>
 /// Instances are immutable and thread-safe as long as the generator is. The compression view makes prediction cost grow
 /// with the number of examples (each text is compressed against each example), so it is off by default.
 /// </para>
