@@ -23,9 +23,9 @@ public sealed partial class HybridClassifier
         int classCount = embedding.Labels.Count;
         int dimensions = embedding.Dimensions;
 
-        // Each unlabelled text weighs this much per unit of probability, so that all of them together weigh
-        // unlabeledWeight times the examples, however many there are.
-        float textWeight = (float)(unlabeledWeight * embedding.ExampleCount / count);
+        // Each unlabelled text weighs this much per unit of probability, so that all of them together weigh as much as
+        // unlabeledWeight examples per class, however many texts and examples there are.
+        float textWeight = (float)(unlabeledWeight * classCount / count);
 
         var compared = new float[count * dimensions];
         for (int i = 0; i < count; i++)

@@ -91,7 +91,7 @@ public sealed partial class HybridClassifier
     /// The refinement is expectation-maximization shared by the views: each unlabelled text is given class probabilities
     /// from the views' combined scores, each view's centroids are re-estimated from the examples plus the unlabelled
     /// texts weighted by those probabilities, and the two steps repeat a few times. The unlabelled texts' total weight is
-    /// capped at <see cref="HybridClassifierOptions.UnlabeledWeight"/> times the examples', so the examples keep each
+    /// capped at <see cref="HybridClassifierOptions.UnlabeledWeight"/> examples per class, so the examples keep each
     /// class where its labels say it is. The temperatures that weigh the views stay those fitted on the examples.
     /// Predictions of the fitted classifier do not depend on which texts are classified with it. Every unlabelled text
     /// is embedded: with a caching generator, classifying the same texts afterwards costs no second provider call.

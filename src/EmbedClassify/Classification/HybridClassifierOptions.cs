@@ -8,7 +8,7 @@ public sealed class HybridClassifierOptions
 {
     private double _wordWeight = 1;
     private double _compressionWeight;
-    private double _unlabeledWeight = 3;
+    private double _unlabeledWeight = 30;
 
     /// <summary>
     /// Gets or sets how much the word view (TF-IDF weighted words and word pairs) counts next to the embedding view,
@@ -37,11 +37,12 @@ public sealed class HybridClassifierOptions
     /// <summary>
     /// Gets or sets how much unlabelled texts, when given to
     /// <see cref="HybridClassifier.CreateAsync(Microsoft.Extensions.AI.IEmbeddingGenerator{string, Microsoft.Extensions.AI.Embedding{float}}, IEnumerable{LabeledExample}, IEnumerable{string}, HybridClassifierOptions?, CancellationToken)"/>,
-    /// weigh in the refined class centroids, as their total weight relative to the examples' (each unlabelled text counts
-    /// this much times the number of examples divided by the number of unlabelled texts, spread over the classes by its
-    /// predicted probabilities). 0 ignores unlabelled texts. The default, 3, measured best across collections: with no
-    /// cap (every unlabelled text counting as much as an example) the clusters of a many-class collection pull the
-    /// centroids away from the classes (see docs/accuracy.md).
+    /// weigh in the refined class centroids: all of them together count as much as this many examples per class, spread
+    /// over the classes by their predicted probabilities (so each text counts this much times the number of classes
+    /// divided by the number of unlabelled texts). 0 ignores unlabelled texts. The default, 30, measured best across
+    /// collections at 2, 5 and 10 examples per class: a fixed weight lets the batch count for more when the examples
+    /// are few and for less when they are many, and with no cap (every text counting as much as an example) the
+    /// clusters of a many-class collection pull the centroids away from the classes (see docs/accuracy.md).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN or infinite.</exception>
     public double UnlabeledWeight

@@ -312,7 +312,7 @@ public class HybridClassifierTests
             Assert.That(() => options.UnlabeledWeight = -1, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
             Assert.That(clone.CompressionWeight, Is.EqualTo(2));
             Assert.That(clone.WordWeight, Is.EqualTo(0.5));
-            Assert.That((defaults.WordWeight, defaults.CompressionWeight, defaults.UnlabeledWeight), Is.EqualTo((1.0, 0.0, 3.0)));
+            Assert.That((defaults.WordWeight, defaults.CompressionWeight, defaults.UnlabeledWeight), Is.EqualTo((1.0, 0.0, 30.0)));
             Assert.That(clone.UnlabeledWeight, Is.EqualTo(7));
             Assert.That(clone.EmbeddingOptions.Neighbors, Is.EqualTo(3), "the clone's embedding options are its own");
             Assert.That(clone.EmbeddingOptions.CenterEmbeddings, Is.True);
