@@ -10,7 +10,7 @@ using EmbedClassify.Sqlite;
 using Microsoft.Extensions.AI;
 
 string? dataPath = null;
-bool full = false, compression = false;
+bool full = false, compression = false, labelNames = false;
 int repetitions = 20, seed = 0;
 int[] sizes = [1, 2, 5, 10, 32];
 string cacheDirectory = Path.Combine(
@@ -21,13 +21,14 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--full": full = true; break;
         case "--compression": compression = true; break;
+        case "--label-names": labelNames = true; break;
         case "--data" when i + 1 < args.Length: dataPath = args[++i]; break;
         case "--repetitions" when i + 1 < args.Length: repetitions = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--seed" when i + 1 < args.Length: seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--n" when i + 1 < args.Length: sizes = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
         case "--cache" when i + 1 < args.Length: cacheDirectory = args[++i]; break;
         default:
-            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression]");
+            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names]");
             return 2;
     }
 }
@@ -93,6 +94,17 @@ foreach ((ReadOnlyMemory<float> vector, string text) in textOf)
     vectorOf[text] = vector;
 }
 
+// With --label-names each label is also embedded (through the same cache) so the hybrid can use it as its class's description.
+string[] labelTexts = [.. data.Select(d => d.Label).Distinct()];
+if (labelNames)
+{
+    GeneratedEmbeddings<Embedding<float>> labelVectors = await generator.GenerateAsync(labelTexts);
+    for (int i = 0; i < labelTexts.Length; i++)
+    {
+        vectorOf.TryAdd(labelTexts[i], labelVectors[i].Vector);
+    }
+}
+
 var lookup = new LookupEmbeddingGenerator(vectorOf);
 
 // Without refinement the hybrid fits on the training texts alone; it is handed the test texts only to predict them in
@@ -114,6 +126,12 @@ Func<IReadOnlyList<LabeledEmbedding>, IReadOnlyList<ReadOnlyMemory<float>>, Func
 
 custom.Add(("hybrid: centroid + words", Hybrid(new()), true));
 custom.Add(("  same, refined on test texts*", Hybrid(new(), refine: true), true));
+if (labelNames)
+{
+    HybridClassifierOptions Described() => new() { LabelDescriptions = labelTexts.ToDictionary(l => l, l => l, StringComparer.Ordinal) };
+    custom.Add(("hybrid + label names as descriptions", Hybrid(Described()), true));
+    custom.Add(("  same, refined on test texts*", Hybrid(Described(), refine: true), true));
+}
 if (compression)
 {
     custom.Add(("hybrid: centroid + compression", Hybrid(new() { WordWeight = 0, CompressionWeight = 1 }), true));

@@ -8,11 +8,13 @@ public sealed partial class HybridClassifier
     private const int RefinementRounds = 10;
 
     /// <summary>
-    /// Re-estimates the embedding and word centroids from the examples plus the unlabelled texts, each spread over the
-    /// classes by the probabilities the combined views give it; returns the refined embedding and word views.
+    /// Re-estimates the embedding and word centroids from the examples (<paramref name="exampleSums"/>: the embedding
+    /// view's class sums, label descriptions included) plus the unlabelled texts, each spread over the classes by the
+    /// probabilities the combined views give it; returns the refined embedding and word views.
     /// </summary>
     private static (EmbeddingClassifier Embedding, WordView? Words) Refine(
         Views views,
+        float[] exampleSums,
         ReadOnlySpan<ReadOnlyMemory<float>> vectors,
         string[] texts,
         double unlabeledWeight,
@@ -24,8 +26,9 @@ public sealed partial class HybridClassifier
         int dimensions = embedding.Dimensions;
 
         // Each unlabelled text weighs this much per unit of probability, so that all of them together weigh as much as
-        // unlabeledWeight examples per class, however many texts and examples there are.
-        float textWeight = (float)(unlabeledWeight * classCount / count);
+        // unlabeledWeight examples per class, however many texts and examples there are; but no more than an example,
+        // so that a handful of unlabelled texts cannot outweigh the labels.
+        float textWeight = (float)Math.Min(1, unlabeledWeight * classCount / count);
 
         var compared = new float[count * dimensions];
         for (int i = 0; i < count; i++)
@@ -48,14 +51,6 @@ public sealed partial class HybridClassifier
                     compressionLogits[(i * classCount) + c] = predictions[i].Scores[c].Score * views.CompressionScale;
                 }
             }
-        }
-
-        var exampleSums = new float[classCount * dimensions];
-        ReadOnlySpan<float> examples = embedding.ComparedExamples;
-        ReadOnlySpan<int> exampleClasses = embedding.ExampleClassIndices;
-        for (int i = 0; i < exampleClasses.Length; i++)
-        {
-            VectorMath.Add(examples.Slice(i * dimensions, dimensions), exampleSums.AsSpan(exampleClasses[i] * dimensions, dimensions));
         }
 
         float[] centroids = UnitRows((float[])exampleSums.Clone(), dimensions);

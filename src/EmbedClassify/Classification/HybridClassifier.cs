@@ -129,6 +129,7 @@ public sealed partial class HybridClassifier
         LabeledExample[] items = [.. examples];
         string[] unlabeled = [.. unlabeledTexts];
         TextBatch.Validate(unlabeled, nameof(unlabeledTexts));
+        KeyValuePair<string, string>[] descriptions = options.LabelDescriptionWeight > 0 ? [.. options.LabelDescriptions] : [];
         bool refine = unlabeled.Length > 0 && options.UnlabeledWeight > 0;
         if (refine && options.EmbeddingOptions.Strategy != ClassificationStrategy.NearestCentroid)
         {
@@ -139,14 +140,15 @@ public sealed partial class HybridClassifier
 
         // The compression view validates texts and labels the same way as the embedding view, before anything is paid for.
         CompressionClassifier compression = CompressionClassifier.Fit(items);
-        string[] texts = [.. items.Select(e => e.Text), .. refine ? unlabeled : []];
+        ValidateDescriptions(descriptions, items);
+        string[] texts = [.. items.Select(e => e.Text), .. refine ? unlabeled : [], .. descriptions.Select(d => d.Value)];
         ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(generator, texts, null, cancellationToken).ConfigureAwait(false);
         // Refinement centers on the unlabelled texts too: centered on the examples alone, every unlabelled text shares the
         // offset between the examples' mean and the batch's, and whichever class leans that way absorbs the batch
         // (measured: two examples per class fell below the unrefined accuracy on every two-class collection).
         EmbeddingClassifier embedding = EmbeddingClassifier.Fit(
             items.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i])),
-            vectors.Skip(items.Length),
+            vectors.Skip(items.Length).Take(refine ? unlabeled.Length : 0),
             options.EmbeddingOptions,
             unlabeledCenterOnly: true);
         int[] classes = [.. items.Select(e => IndexOf(embedding.Labels, e.Label))];
@@ -168,10 +170,18 @@ public sealed partial class HybridClassifier
             compressed = (compression, (float)options.CompressionWeight / EmbeddingClassifier.FitTemperature(scores, truth, classCount));
         }
 
-        if (refine)
+        if (refine || descriptions.Length > 0)
         {
-            var views = new Views(embedding, embeddingScale, words.Item1, words.Item2, compressed.Item1, compressed.Item2);
-            (embedding, words.Item1) = Refine(views, vectors.AsSpan(items.Length), unlabeled, options.UnlabeledWeight, cancellationToken);
+            float[] classSums = ClassSums(embedding, descriptions, vectors.AsSpan(vectors.Length - descriptions.Length), (float)options.LabelDescriptionWeight);
+            if (refine)
+            {
+                var views = new Views(embedding, embeddingScale, words.Item1, words.Item2, compressed.Item1, compressed.Item2);
+                (embedding, words.Item1) = Refine(views, classSums, vectors.AsSpan(items.Length, unlabeled.Length), unlabeled, options.UnlabeledWeight, cancellationToken);
+            }
+            else
+            {
+                embedding = embedding.WithCentroids(UnitRows(classSums, embedding.Dimensions));
+            }
         }
 
         return new HybridClassifier(generator, embedding, embeddingScale, words, compressed, refine ? unlabeled.Length : 0);
@@ -263,6 +273,50 @@ public sealed partial class HybridClassifier
             scores[n] = best;
         });
         return (scores, [.. candidates.Select(i => classes[i])]);
+    }
+
+    /// <summary>Checks that every description names a class of the examples and has text, before anything is embedded.</summary>
+    private static void ValidateDescriptions(KeyValuePair<string, string>[] descriptions, LabeledExample[] items)
+    {
+        var labels = items.Select(e => e.Label).ToHashSet(StringComparer.Ordinal);
+        foreach ((string label, string description) in descriptions)
+        {
+            if (!labels.Contains(label))
+            {
+                throw new ArgumentException($"LabelDescriptions has a description for '{label}', which no example has.", "options");
+            }
+
+            if (string.IsNullOrWhiteSpace(description))
+            {
+                throw new ArgumentException($"LabelDescriptions['{label}'] is {(description is null ? "null" : "empty or white space")}; there is nothing to embed.", "options");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Returns each class's sum of its examples as the embedding view compares them, plus its description (if any)
+    /// <paramref name="descriptionWeight"/> times; row-major, one row per class.
+    /// </summary>
+    private static float[] ClassSums(
+        EmbeddingClassifier embedding, KeyValuePair<string, string>[] descriptions, ReadOnlySpan<ReadOnlyMemory<float>> descriptionVectors, float descriptionWeight)
+    {
+        int dimensions = embedding.Dimensions;
+        var sums = new float[embedding.Labels.Count * dimensions];
+        ReadOnlySpan<float> examples = embedding.ComparedExamples;
+        ReadOnlySpan<int> exampleClasses = embedding.ExampleClassIndices;
+        for (int i = 0; i < exampleClasses.Length; i++)
+        {
+            VectorMath.Add(examples.Slice(i * dimensions, dimensions), sums.AsSpan(exampleClasses[i] * dimensions, dimensions));
+        }
+
+        var compared = new float[dimensions];
+        for (int d = 0; d < descriptions.Length; d++)
+        {
+            embedding.Compared(descriptionVectors[d].Span, compared);
+            AddScaled(compared, descriptionWeight, sums.AsSpan(IndexOf(embedding.Labels, descriptions[d].Key) * dimensions, dimensions));
+        }
+
+        return sums;
     }
 
     private static int IndexOf(IReadOnlyList<string> labels, string label)

@@ -295,12 +295,91 @@ public class HybridClassifierTests
     }
 
     [Test]
+    public async Task LabelDescriptions_PullEachClassTowardsItsDescription()
+    {
+        // The query leans b in x and y; a's description lies up along z with the query, so with it a wins.
+        var vectors = new Dictionary<string, float[]>
+        {
+            ["a1"] = [1f, 0f, 0.2f], ["a2"] = [1f, 0f, -0.2f], ["b1"] = [0f, 1f, 0.2f], ["b2"] = [0f, 1f, -0.2f],
+            ["query"] = [0.45f, 0.55f, 0.6f], ["what a is"] = [0.5f, 0.5f, 1f],
+        };
+        var generator = new FakeEmbeddingGenerator(t => vectors[t]);
+        LabeledExample[] examples = [new("a1", "a"), new("a2", "a"), new("b1", "b"), new("b2", "b")];
+        var described = new HybridClassifierOptions { WordWeight = 0 };
+        described.LabelDescriptions["a"] = "what a is";
+        HybridClassifierOptions weightless = described.Clone();
+        weightless.LabelDescriptionWeight = 0;
+
+        var plain = await HybridClassifier.CreateAsync(generator, examples, new HybridClassifierOptions { WordWeight = 0 });
+        var withDescription = await HybridClassifier.CreateAsync(generator, examples, described);
+        int callsBefore = generator.Calls.Count;
+        var withoutWeight = await HybridClassifier.CreateAsync(generator, examples, weightless);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await plain.PredictAsync("query")).Label, Is.EqualTo("b"));
+            Assert.That((await withDescription.PredictAsync("query")).Label, Is.EqualTo("a"));
+            Assert.That((await withoutWeight.PredictAsync("query")).Label, Is.EqualTo("b"));
+            Assert.That(generator.Calls[1], Does.Contain("what a is"), "the description goes in the one call with the examples");
+            Assert.That(generator.Calls[callsBefore], Does.Not.Contain("what a is"), "a description that weighs nothing is not paid for");
+        });
+    }
+
+    [Test]
+    public async Task LabelDescriptions_AddToTheRefinedCentroidsToo()
+    {
+        // The same geometry as above, refined on two texts, one on each side: the description still decides the query.
+        // (Each of two texts would count as 30 examples if the weight per class were spread over them without limit,
+        // and then they, not the description or the examples, would decide.)
+        var vectors = new Dictionary<string, float[]>
+        {
+            ["a1"] = [1f, 0f, 0.2f], ["a2"] = [1f, 0f, -0.2f], ["b1"] = [0f, 1f, 0.2f], ["b2"] = [0f, 1f, -0.2f],
+            ["query"] = [0.45f, 0.55f, 0.6f], ["what a is"] = [0.5f, 0.5f, 1f], ["u1"] = [1f, 0f, 0f], ["u2"] = [0f, 1f, 0f],
+        };
+        var generator = new FakeEmbeddingGenerator(t => vectors[t]);
+        LabeledExample[] examples = [new("a1", "a"), new("a2", "a"), new("b1", "b"), new("b2", "b")];
+        var options = new HybridClassifierOptions { WordWeight = 0 };
+        options.LabelDescriptions["a"] = "what a is";
+
+        var refined = await HybridClassifier.CreateAsync(generator, examples, ["u1", "u2"], options);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await refined.PredictAsync("query")).Label, Is.EqualTo("a"));
+            Assert.That(generator.Calls[0], Is.EqualTo(new[] { "a1", "a2", "b1", "b2", "u1", "u2", "what a is" }));
+        });
+    }
+
+    [Test]
+    public void LabelDescriptions_AreCheckedBeforeEmbedding()
+    {
+        var generator = BagOfWords.Generator();
+        var unknown = new HybridClassifierOptions();
+        unknown.LabelDescriptions["eggs"] = "breakfast";
+        var blank = new HybridClassifierOptions();
+        blank.LabelDescriptions["spam"] = " ";
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                () => HybridClassifier.CreateAsync(generator, Examples, unknown),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("options").And.Message.Contains("'eggs'"));
+            Assert.That(
+                () => HybridClassifier.CreateAsync(generator, Examples, blank),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("options").And.Message.Contains("LabelDescriptions['spam']"));
+        });
+        Assert.That(generator.Calls, Is.Empty);
+    }
+
+    [Test]
     public void Options_ValidateAndClone()
     {
         var defaults = new HybridClassifierOptions();
-        var options = new HybridClassifierOptions { CompressionWeight = 2, WordWeight = 0.5, UnlabeledWeight = 7 };
+        var options = new HybridClassifierOptions { CompressionWeight = 2, WordWeight = 0.5, UnlabeledWeight = 7, LabelDescriptionWeight = 2 };
+        options.LabelDescriptions["spam"] = "junk mail";
         HybridClassifierOptions clone = options.Clone();
         options.EmbeddingOptions.Neighbors = 9;
+        options.LabelDescriptions["spam"] = "changed after cloning";
 
         Assert.Multiple(() =>
         {
@@ -310,6 +389,11 @@ public class HybridClassifierTests
             Assert.That(() => options.WordWeight = -0.1, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
             Assert.That(() => options.WordWeight = double.PositiveInfinity, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
             Assert.That(() => options.UnlabeledWeight = -1, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
+            Assert.That(() => options.LabelDescriptionWeight = double.NaN, Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("value"));
+            Assert.That(() => options.LabelDescriptions = null!, Throws.ArgumentNullException.With.Property("ParamName").EqualTo("value"));
+            Assert.That(clone.LabelDescriptions["spam"], Is.EqualTo("junk mail"), "the clone's descriptions are its own");
+            Assert.That(clone.LabelDescriptionWeight, Is.EqualTo(2));
+            Assert.That((defaults.LabelDescriptions.Count, defaults.LabelDescriptionWeight), Is.EqualTo((0, 1.0)));
             Assert.That(clone.CompressionWeight, Is.EqualTo(2));
             Assert.That(clone.WordWeight, Is.EqualTo(0.5));
             Assert.That((defaults.WordWeight, defaults.CompressionWeight, defaults.UnlabeledWeight), Is.EqualTo((1.0, 0.0, 30.0)));
