@@ -48,6 +48,15 @@ internal static class Snippets
         _ = loaded;
     }
 
+    public static async Task<IReadOnlyList<Prediction>> HybridOnABatch(
+        IEmbeddingGenerator<string, Embedding<float>> embedder, LabeledExample[] examples, string[] batch)
+    {
+        var options = new HybridClassifierOptions();
+        options.LabelDescriptions["billing"] = "questions about invoices and payments"; // optional: what a class is
+        HybridClassifier classifier = await HybridClassifier.CreateAsync(embedder, examples, batch, options); // refined on the batch
+        return await classifier.PredictBatchAsync(batch); // through a caching generator: no second provider call
+    }
+
     public static void OpenAIBehindACache()
     {
         using var store = new SqliteEmbeddingCacheStore("embeddings.db");
