@@ -18,7 +18,10 @@ public sealed partial class EmbeddingClassifier
         {
             center = Mean(dimensions, examples, unlabeled);
             examples = Centered(dimensions, examples, center);
-            unlabeled = Centered(dimensions, unlabeled, center);
+
+            // Only k-means reads the unlabelled vectors after this; centering a large batch for every leave-one-out
+            // refit of another strategy would copy it once per example.
+            unlabeled = options.Strategy == ClassificationStrategy.KMeans ? Centered(dimensions, unlabeled, center) : unlabeled;
         }
 
         float[] centroids = ClassCentroids(labels.Length, dimensions, examples, exampleClasses);
