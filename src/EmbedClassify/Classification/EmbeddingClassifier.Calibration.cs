@@ -111,7 +111,8 @@ public sealed partial class EmbeddingClassifier
         return best;
     }
 
-    private static void Softmax(Span<float> scores, float temperature)
+    /// <summary>Turns <paramref name="scores"/> into probabilities in place: softmax of the scores divided by <paramref name="temperature"/>.</summary>
+    internal static void Softmax(Span<float> scores, float temperature)
     {
         float max = float.NegativeInfinity;
         foreach (float s in scores)

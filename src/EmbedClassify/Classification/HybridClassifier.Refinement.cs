@@ -80,7 +80,10 @@ public sealed partial class HybridClassifier
                     VectorMath.Add(compressionLogits.AsSpan(i * classCount, classCount), row);
                 }
 
-                Softmax(row, weights.AsSpan(i * classCount, classCount), textWeight);
+                Span<float> textWeights = weights.AsSpan(i * classCount, classCount);
+                row.CopyTo(textWeights);
+                EmbeddingClassifier.Softmax(textWeights, 1);
+                VectorMath.Scale(textWeights, textWeight);
             }
 
             // Refitting from the fixed original views each round (not from the last refined ones) keeps the examples'
@@ -100,25 +103,6 @@ public sealed partial class HybridClassifier
         }
 
         return (embedding.WithCentroids(centroids), words);
-    }
-
-    /// <summary>Writes softmax(<paramref name="logits"/>) times <paramref name="scale"/> into <paramref name="destination"/>.</summary>
-    private static void Softmax(ReadOnlySpan<float> logits, Span<float> destination, float scale)
-    {
-        float max = float.NegativeInfinity;
-        foreach (float logit in logits)
-        {
-            max = Math.Max(max, logit);
-        }
-
-        float sum = 0;
-        for (int c = 0; c < logits.Length; c++)
-        {
-            destination[c] = MathF.Exp(logits[c] - max);
-            sum += destination[c];
-        }
-
-        VectorMath.Scale(destination, scale / sum);
     }
 
     private static float[] UnitRows(float[] matrix, int dimensions)
