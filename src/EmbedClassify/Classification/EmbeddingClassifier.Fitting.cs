@@ -73,14 +73,21 @@ public sealed partial class EmbeddingClassifier
         return result;
     }
 
-    private static float[] ClassCentroids(int classCount, int dimensions, float[] examples, int[] exampleClasses)
+    /// <summary>Returns each class's sum of its examples, row-major, one row per class.</summary>
+    private static float[] ClassSums(int classCount, int dimensions, float[] examples, int[] exampleClasses)
     {
-        var centroids = new float[classCount * dimensions];
+        var sums = new float[classCount * dimensions];
         for (int i = 0; i < exampleClasses.Length; i++)
         {
-            VectorMath.Add(examples.AsSpan(i * dimensions, dimensions), centroids.AsSpan(exampleClasses[i] * dimensions, dimensions));
+            VectorMath.Add(examples.AsSpan(i * dimensions, dimensions), sums.AsSpan(exampleClasses[i] * dimensions, dimensions));
         }
 
+        return sums;
+    }
+
+    private static float[] ClassCentroids(int classCount, int dimensions, float[] examples, int[] exampleClasses)
+    {
+        float[] centroids = ClassSums(classCount, dimensions, examples, exampleClasses);
         for (int c = 0; c < classCount; c++)
         {
             // A class whose unit examples cancel out exactly has a zero centroid; it then scores 0 against everything,

@@ -2,11 +2,11 @@ namespace EmbedClassify;
 
 public sealed partial class EmbeddingClassifier
 {
-    /// <summary>Gets the examples as the decision rule compares them: unit length, centered when the options ask for it.</summary>
-    internal ReadOnlySpan<float> ComparedExamples => _examples;
-
-    /// <summary>Gets each example's class index, in example order.</summary>
-    internal ReadOnlySpan<int> ExampleClassIndices => _exampleClasses;
+    /// <summary>
+    /// Returns each class's sum of its examples as the decision rule compares them (unit length, centered when the
+    /// options ask for it), row-major, one row per class.
+    /// </summary>
+    internal float[] ComparedClassSums() => ClassSums(_labels.Length, Dimensions, _examples, _exampleClasses);
 
     /// <summary>
     /// Writes <paramref name="embedding"/> as the decision rule compares it (unit length, centered when the options ask
@@ -27,7 +27,7 @@ public sealed partial class EmbeddingClassifier
 
     /// <summary>
     /// Returns a nearest-centroid classifier that keeps this one's examples, center and calibration data but compares
-    /// queries with <paramref name="centroids"/> (one unit row per class, in the space of <see cref="ComparedExamples"/>).
+    /// queries with <paramref name="centroids"/> (one unit row per class, in the space of <see cref="ComparedClassSums"/>).
     /// </summary>
     internal EmbeddingClassifier WithCentroids(float[] centroids)
     {

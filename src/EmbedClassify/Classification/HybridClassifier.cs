@@ -301,14 +301,7 @@ public sealed partial class HybridClassifier
         EmbeddingClassifier embedding, KeyValuePair<string, string>[] descriptions, ReadOnlySpan<ReadOnlyMemory<float>> descriptionVectors, float descriptionWeight)
     {
         int dimensions = embedding.Dimensions;
-        var sums = new float[embedding.Labels.Count * dimensions];
-        ReadOnlySpan<float> examples = embedding.ComparedExamples;
-        ReadOnlySpan<int> exampleClasses = embedding.ExampleClassIndices;
-        for (int i = 0; i < exampleClasses.Length; i++)
-        {
-            VectorMath.Add(examples.Slice(i * dimensions, dimensions), sums.AsSpan(exampleClasses[i] * dimensions, dimensions));
-        }
-
+        float[] sums = embedding.ComparedClassSums();
         var compared = new float[dimensions];
         for (int d = 0; d < descriptions.Length; d++)
         {
