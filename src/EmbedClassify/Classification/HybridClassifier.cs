@@ -143,6 +143,7 @@ public sealed partial class HybridClassifier
         ValidateDescriptions(descriptions, items);
         string[] texts = [.. items.Select(e => e.Text), .. refine ? unlabeled : [], .. descriptions.Select(d => d.Value)];
         ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(generator, texts, null, cancellationToken).ConfigureAwait(false);
+
         // Refinement centers on the unlabelled texts too: centered on the examples alone, every unlabelled text shares the
         // offset between the examples' mean and the batch's, and whichever class leans that way absorbs the batch
         // (measured: two examples per class fell below the unrefined accuracy on every two-class collection).
