@@ -292,7 +292,8 @@ public sealed class FewShotClassifier
     private static string[] ClassTexts(LabeledExample[] examples, string? noneLabel) =>
         [.. examples.Where(e => noneLabel is null || e.Label != noneLabel).Select(e => e.Text)];
 
-    private static void ValidateExamples(LabeledExample[] examples, bool requireTwoClasses, string? noneLabel)
+    /// <summary>Checks texts and labels (and, when asked, that two real classes remain) before anything is embedded.</summary>
+    internal static void ValidateExamples(LabeledExample[] examples, bool requireTwoClasses, string? noneLabel)
     {
         if (requireTwoClasses && examples.Length == 0)
         {

@@ -138,8 +138,7 @@ public sealed partial class HybridClassifier
                 nameof(unlabeledTexts));
         }
 
-        // The compression view validates texts and labels the same way as the embedding view, before anything is paid for.
-        CompressionClassifier compression = CompressionClassifier.Fit(items);
+        FewShotClassifier.ValidateExamples(items, requireTwoClasses: true, noneLabel: null);
         ValidateDescriptions(descriptions, items);
         string[] texts = [.. items.Select(e => e.Text), .. refine ? unlabeled : [], .. descriptions.Select(d => d.Value)];
         ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(generator, texts, null, cancellationToken).ConfigureAwait(false);
@@ -167,6 +166,7 @@ public sealed partial class HybridClassifier
         (CompressionClassifier?, float) compressed = (null, 0);
         if (options.CompressionWeight > 0)
         {
+            CompressionClassifier compression = CompressionClassifier.Fit(items);
             (float[][] scores, int[] truth) = CompressionLeaveOneOut(items, classes, classCount, compression.Options.CompressionLevel);
             compressed = (compression, (float)options.CompressionWeight / EmbeddingClassifier.FitTemperature(scores, truth, classCount));
         }
