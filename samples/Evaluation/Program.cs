@@ -41,117 +41,100 @@ Directory.CreateDirectory(cacheDirectory);
 using var store = new SqliteEmbeddingCacheStore(Path.Combine(cacheDirectory, "evaluation-embeddings.db"));
 using var generator = new CachingEmbeddingGenerator(OnnxEmbeddingGenerator.CreateDefault(), store);
 var stopwatch = Stopwatch.StartNew();
-GeneratedEmbeddings<Embedding<float>> embedded = await generator.GenerateAsync(data.Select(d => d.Text));
-LabeledEmbedding[] vectors = [.. data.Select((d, i) => new LabeledEmbedding(d.Label, embedded[i].Vector))];
-var evaluator = new FewShotEvaluator(vectors);
 
-// The compression view needs the text behind each vector the evaluator hands out.
-var textOf = new Dictionary<ReadOnlyMemory<float>, string>();
-for (int i = 0; i < data.Length; i++)
-{
-    textOf[vectors[i].Vector] = data[i].Text;
-}
-
+// Every text is embedded once, through the cache; the evaluator keeps the texts too, so it can evaluate the whole
+// classifier (its word view reads the texts) without a second provider call.
+FewShotEvaluator evaluator = await FewShotEvaluator.CreateAsync(generator, data);
 EmbeddingCacheStatistics cache = generator.Statistics;
 Console.WriteLine($"Embedded in {stopwatch.Elapsed.TotalSeconds:F1} s ({cache.Hits} from the cache, {cache.Misses} computed).");
 
 int smallest = data.GroupBy(d => d.Label).Min(g => g.Count());
 sizes = [.. sizes.Where(n => n < smallest)];
+
+// The embedding view alone (EmbeddingClassifier), strategy by strategy: the baselines the classifier's defaults beat.
 (string Name, FewShotClassifierOptions Options, bool Transductive)[] methods =
 [
-    ("nearest centroid", new() { Strategy = ClassificationStrategy.NearestCentroid }, false),
+    ("nearest centroid", new() { Strategy = ClassificationStrategy.NearestCentroid, CenterEmbeddings = false }, false),
     ("nearest centroid, centered", new() { Strategy = ClassificationStrategy.NearestCentroid, CenterEmbeddings = true }, false),
-    ("kNN (k = 3)", new() { Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 3 }, false),
-    ("k-means, classic recipe", new() { Strategy = ClassificationStrategy.KMeans }, false),
+    ("kNN (k = 3)", new() { Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 3, CenterEmbeddings = false }, false),
+    ("k-means, classic recipe", new() { Strategy = ClassificationStrategy.KMeans, CenterEmbeddings = false }, false),
     ("auto (leave-one-out pick)", new() { Strategy = ClassificationStrategy.Auto }, false),
-    ("k-means from centroids + test texts*", new() { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids }, true),
+    ("k-means from centroids + test texts*", new() { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids, CenterEmbeddings = false }, true),
     ("  same, centered*", new() { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids, CenterEmbeddings = true }, true),
-    ("auto + test texts*", new() { Strategy = ClassificationStrategy.Auto }, true),
 ];
 
 stopwatch.Restart();
 Console.WriteLine();
 Console.WriteLine($"Accuracy, mean of {repetitions} seeded draws (seed {seed}) [95% interval], by examples per class:");
-Console.WriteLine($"{"method",-38}" + string.Concat(sizes.Select(n => $"{"n = " + n,22}")));
+Console.WriteLine($"{"method",-44}" + string.Concat(sizes.Select(n => $"{"n = " + n,22}")));
+Console.WriteLine("EmbeddingClassifier (embedding view alone):");
 foreach ((string name, FewShotClassifierOptions options, bool transductive) in methods)
 {
     var evaluation = new FewShotEvaluationOptions { Repetitions = repetitions, Seed = seed, TestAsUnlabeled = transductive };
     IReadOnlyList<EvaluationReport> curve = evaluator.LearningCurve(sizes, options, evaluation);
-    Console.WriteLine($"{name,-38}" + string.Concat(curve.Select(r => $"{r.Accuracy,22}")));
+    Console.WriteLine($"{"  " + name,-44}" + string.Concat(curve.Select(r => $"{r.Accuracy,22}")));
 }
 
-var custom = new List<(string Name, Func<IReadOnlyList<LabeledEmbedding>, IReadOnlyList<ReadOnlyMemory<float>>, Func<ReadOnlyMemory<float>, string>> Fit, bool Transductive)>
+var logistic = new FewShotEvaluationOptions { Repetitions = repetitions, Seed = seed };
+Console.WriteLine($"{"  logistic regression (ML.NET)",-44}" + string.Concat(sizes.Select(n => $"{evaluator.Evaluate(n, "logistic regression", (train, _) =>
 {
-    ("logistic regression (ML.NET)", (train, _) =>
-    {
-        LogisticRegressionClassifier head = LogisticRegressionClassifier.Fit(train);
-        return v => head.Predict(v.Span).Label;
-    }, false),
-};
-var vectorOf = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
-foreach ((ReadOnlyMemory<float> vector, string text) in textOf)
-{
-    vectorOf[text] = vector;
-}
+    LogisticRegressionClassifier head = LogisticRegressionClassifier.Fit(train);
+    return v => head.Predict(v.Span).Label;
+}, logistic).Accuracy,22}")));
 
-// With --label-names each label is also embedded (through the same cache) so the hybrid can use it as its class's description.
-string[] labelTexts = [.. data.Select(d => d.Label).Distinct()];
+// The one classifier, FewShotClassifier: its defaults first, then each part turned off to show what it adds.
+string[] labels = [.. data.Select(d => d.Label).Distinct(StringComparer.Ordinal)];
+(string Name, Func<FewShotClassifierOptions> Options, bool Transductive)[] classifiers =
+[
+    ("defaults (centroid + words + label names)", () => new(), false),
+    ("  same, refined on test texts*", () => new(), true),
+    ("  without label names", () => new() { LabelNamesAsDescriptions = false }, false),
+    ("  without label names, refined*", () => new() { LabelNamesAsDescriptions = false }, true),
+    ("  without the word view", () => new() { WordWeight = 0 }, false),
+];
 if (labelNames)
 {
-    GeneratedEmbeddings<Embedding<float>> labelVectors = await generator.GenerateAsync(labelTexts);
-    for (int i = 0; i < labelTexts.Length; i++)
-    {
-        vectorOf.TryAdd(labelTexts[i], labelVectors[i].Vector);
-    }
+    // Explicit descriptions equal to the labels, for labels that the default would not read as words (codes, digits).
+    classifiers = [.. classifiers, ("  every label as its description", () => new() { LabelDescriptions = labels.ToDictionary(l => l, l => l, StringComparer.Ordinal) }, false)];
 }
 
-var lookup = new LookupEmbeddingGenerator(vectorOf);
-
-// Without refinement the hybrid fits on the training texts alone; it is handed the test texts only to predict them in
-// one batch (its predictions do not depend on what else is in the batch), so its name carries no star. With refinement
-// the test texts are also given, unlabelled, to refine its centroids.
-Func<IReadOnlyList<LabeledEmbedding>, IReadOnlyList<ReadOnlyMemory<float>>, Func<ReadOnlyMemory<float>, string>> Hybrid(HybridClassifierOptions options, bool refine = false) => (train, test) =>
-{
-    IEnumerable<LabeledExample> examples = train.Select(t => new LabeledExample(textOf[t.Vector], t.Label));
-    HybridClassifier hybrid = HybridClassifier.CreateAsync(lookup, examples, refine ? test.Select(v => textOf[v]) : [], options).GetAwaiter().GetResult();
-    // A collection may hold the same text twice (one vector); it gets one prediction, so the last write is as good as any.
-    var predicted = new Dictionary<ReadOnlyMemory<float>, string>();
-    foreach ((ReadOnlyMemory<float> vector, Prediction prediction) in test.Zip(hybrid.PredictBatchAsync(test.Select(v => textOf[v])).GetAwaiter().GetResult()))
-    {
-        predicted[vector] = prediction.Label;
-    }
-
-    return v => predicted[v];
-};
-
-custom.Add(("hybrid: centroid + words", Hybrid(new()), true));
-custom.Add(("  same, refined on test texts*", Hybrid(new(), refine: true), true));
-if (labelNames)
-{
-    HybridClassifierOptions Described() => new() { LabelDescriptions = labelTexts.ToDictionary(l => l, l => l, StringComparer.Ordinal) };
-    custom.Add(("hybrid + label names as descriptions", Hybrid(Described()), true));
-    custom.Add(("  same, refined on test texts*", Hybrid(Described(), refine: true), true));
-}
-if (compression)
-{
-    custom.Add(("hybrid: centroid + compression", Hybrid(new() { WordWeight = 0, CompressionWeight = 1 }), true));
-    custom.Add(("hybrid: centroid + words + compression", Hybrid(new() { CompressionWeight = 1 }), true));
-    custom.Add(("compression kNN-3 (no embeddings)", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 0, transductive: false), true));
-    custom.Add(("centroid, centered + compression*", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: false), true));
-    custom.Add(("  same, refined on test texts*", (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: true), true));
-}
-
-foreach ((string name, var fit, bool transductive) in custom)
+Console.WriteLine("FewShotClassifier:");
+foreach ((string name, Func<FewShotClassifierOptions> options, bool transductive) in classifiers)
 {
     var evaluation = new FewShotEvaluationOptions { Repetitions = repetitions, Seed = seed, TestAsUnlabeled = transductive };
-    Console.WriteLine($"{name,-38}" + string.Concat(sizes.Select(n => $"{evaluator.Evaluate(n, name, fit, evaluation).Accuracy,22}")));
+    IReadOnlyList<EvaluationReport> curve = await evaluator.LearningCurveAsync(sizes, options(), evaluation);
+    Console.WriteLine($"{"  " + name,-44}" + string.Concat(curve.Select(r => $"{r.Accuracy,22}")));
+}
+
+if (compression)
+{
+    // The compression baselines need the text behind each vector the evaluator hands out.
+    var textOf = new Dictionary<ReadOnlyMemory<float>, string>();
+    GeneratedEmbeddings<Embedding<float>> embedded = await generator.GenerateAsync(data.Select(d => d.Text));
+    for (int i = 0; i < data.Length; i++)
+    {
+        textOf[embedded[i].Vector] = data[i].Text;
+    }
+
+    (string Name, bool Transductive, Func<IReadOnlyList<LabeledEmbedding>, IReadOnlyList<ReadOnlyMemory<float>>, Func<ReadOnlyMemory<float>, string>> Fit)[] ensembles =
+    [
+        ("compression kNN-3 (no embeddings)", true, (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 0, transductive: false)),
+        ("centroid, centered + compression*", true, (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: false)),
+        ("  same, refined on test texts*", true, (train, test) => Ensemble.Fit(train, test, textOf, embeddingWeight: 1, transductive: true)),
+    ];
+    Console.WriteLine("Compression (CompressionClassifier, not a view of the classifier):");
+    foreach ((string name, bool transductive, var fit) in ensembles)
+    {
+        var evaluation = new FewShotEvaluationOptions { Repetitions = repetitions, Seed = seed, TestAsUnlabeled = transductive };
+        Console.WriteLine($"{"  " + name,-44}" + string.Concat(sizes.Select(n => $"{evaluator.Evaluate(n, name, fit, evaluation).Accuracy,22}")));
+    }
 }
 
 Console.WriteLine();
 Console.WriteLine("* transductive: the texts being classified are also given, unlabelled, to the method (as when a batch is classified at once).");
 if (!compression)
 {
-    Console.WriteLine("Add --compression for the gzip view and its ensembles with the embeddings (slow: every test text is compressed against every example).");
+    Console.WriteLine("Add --compression for the gzip baselines and their ensembles with the embeddings (slow: every test text is compressed against every example).");
 }
 Console.WriteLine($"Evaluated in {stopwatch.Elapsed.TotalSeconds:F1} s.");
 return 0;

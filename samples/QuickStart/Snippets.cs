@@ -48,12 +48,12 @@ internal static class Snippets
         _ = loaded;
     }
 
-    public static async Task<IReadOnlyList<Prediction>> HybridOnABatch(
+    public static async Task<IReadOnlyList<Prediction>> RefinedOnABatch(
         IEmbeddingGenerator<string, Embedding<float>> embedder, LabeledExample[] examples, string[] batch)
     {
-        var options = new HybridClassifierOptions();
+        var options = new FewShotClassifierOptions();
         options.LabelDescriptions["billing"] = "questions about invoices and payments"; // optional: what a class is
-        HybridClassifier classifier = await HybridClassifier.CreateAsync(embedder, examples, batch, options); // refined on the batch
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(embedder, examples, batch, options); // refined on the batch
         return await classifier.PredictBatchAsync(batch); // through a caching generator: no second provider call
     }
 

@@ -52,7 +52,7 @@ IEmbeddingGenerator<string, Embedding<float>> generator;
 switch (provider)
 {
     case "onnx":
-        // An in-memory cache, so the hybrid classifiers below (which embed their own texts) reuse the vectors made once.
+        // An in-memory cache, so the classifiers below (which embed their own texts) reuse the vectors made once.
         cache = new CachingEmbeddingGenerator(OnnxEmbeddingGenerator.CreateDefault(), new InMemoryEmbeddingCacheStore());
         generator = cache;
         Console.WriteLine($"Embedding them with {generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId} on this machine.");
@@ -90,24 +90,48 @@ if (cache is not null)
     Console.WriteLine($"  cache: {stats.Hits} hits, {stats.Misses} misses, {stats.ProviderCalls} provider calls, {stats.TokensSent} tokens sent.");
 }
 
-// One draw, shown in full.
+// One draw, shown in full, with the classifier every user gets by default (the README's first example).
 (int[] train, int[] test) = Split(emails, ExamplesPerClass, new Random(seed));
-var model = EmbeddingClassifier.Fit(train.Select(i => new LabeledEmbedding(emails[i].Label, vectors[i])));
-string[] predicted = [.. test.Select(i => model.Predict(vectors[i].Span).Label)];
+FewShotClassifier classifier = await FewShotClassifier.CreateAsync(generator, train.Select(i => new LabeledExample(emails[i].Text, emails[i].Label)));
+IReadOnlyList<Prediction> shown = await classifier.PredictBatchAsync(test.Select(i => emails[i].Text));
+string[] predicted = [.. shown.Select(p => p.Label)];
 string[] actual = [.. test.Select(i => emails[i].Label)];
 Console.WriteLine();
-Console.WriteLine($"Trained on {ExamplesPerClass} spam + {ExamplesPerClass} ham (seed {seed}), nearest centroid; tested on the other {test.Length}:");
-Report.Print(model.Labels, actual, predicted);
+Console.WriteLine($"Trained on {ExamplesPerClass} spam + {ExamplesPerClass} ham (seed {seed}), default classifier ({string.Join(" + ", classifier.Views.Select(v => v.Name))}); tested on the other {test.Length}:");
+Report.Print(classifier.Labels, actual, predicted);
 
 // One draw can be lucky or unlucky; the mean over many draws is the figure to compare.
 Console.WriteLine();
 Console.WriteLine($"Mean accuracy over {Draws} random draws of {ExamplesPerClass} examples per class:");
+long providerCalls = cache?.Statistics.ProviderCalls ?? 0;
+foreach ((string name, FewShotClassifierOptions options, bool refine) in new (string, FewShotClassifierOptions, bool)[]
+{
+    ("FewShotClassifier, defaults", new(), false),
+    ("  same, refined on the test texts", new(), true),
+    ("  embedding view only (no words, no label names)", new() { WordWeight = 0, LabelNamesAsDescriptions = false }, false),
+})
+{
+    var accuracies = new double[Draws];
+    for (int draw = 0; draw < Draws; draw++)
+    {
+        (int[] drawTrain, int[] drawTest) = Split(emails, ExamplesPerClass, new Random(1000 + draw));
+        string[] testTexts = [.. drawTest.Select(i => emails[i].Text)];
+        FewShotClassifier drawClassifier = await FewShotClassifier.CreateAsync(
+            generator, drawTrain.Select(i => new LabeledExample(emails[i].Text, emails[i].Label)), refine ? testTexts : [], options);
+        IReadOnlyList<Prediction> drawPredictions = await drawClassifier.PredictBatchAsync(testTexts);
+        accuracies[draw] = drawTest.Where((i, k) => drawPredictions[k].Label == emails[i].Label).Count() / (double)drawTest.Length;
+    }
+
+    PrintAccuracy(name, accuracies);
+}
+
+// The embedding view's other strategies, on the vectors made once (EmbeddingClassifier works on vectors directly).
 foreach ((string name, FewShotClassifierOptions options, bool useUnlabeled) in new (string, FewShotClassifierOptions, bool)[]
 {
-    ("nearest centroid", new() { Strategy = ClassificationStrategy.NearestCentroid }, false),
-    ("kNN (k = 3)", new() { Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 3 }, false),
-    ("k-means, classic recipe", new() { Strategy = ClassificationStrategy.KMeans }, false),
-    ("k-means from class centroids + test texts", new() { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids }, true),
+    ("EmbeddingClassifier: nearest centroid, raw", new() { CenterEmbeddings = false }, false),
+    ("  kNN (k = 3)", new() { Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 3, CenterEmbeddings = false }, false),
+    ("  k-means, classic recipe", new() { Strategy = ClassificationStrategy.KMeans, CenterEmbeddings = false }, false),
+    ("  k-means from class centroids + test texts", new() { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids, CenterEmbeddings = false }, true),
 })
 {
     var accuracies = new double[Draws];
@@ -124,32 +148,12 @@ foreach ((string name, FewShotClassifierOptions options, bool useUnlabeled) in n
     PrintAccuracy(name, accuracies);
 }
 
-// The hybrid adds a TF-IDF word view to the embedding; given the texts to classify, it also refines both views on them.
-// It embeds texts itself, through the cache, so no email is sent to the provider a second time.
-long providerCalls = cache?.Statistics.ProviderCalls ?? 0;
-foreach ((string name, bool refine) in new[] { ("hybrid: centroid + words", false), ("hybrid, refined on the test texts", true) })
-{
-    var accuracies = new double[Draws];
-    for (int draw = 0; draw < Draws; draw++)
-    {
-        (int[] drawTrain, int[] drawTest) = Split(emails, ExamplesPerClass, new Random(1000 + draw));
-        string[] testTexts = [.. drawTest.Select(i => emails[i].Text)];
-        HybridClassifier hybrid = await HybridClassifier.CreateAsync(
-            generator, drawTrain.Select(i => new LabeledExample(emails[i].Text, emails[i].Label)), refine ? testTexts : []);
-        IReadOnlyList<Prediction> drawPredictions = await hybrid.PredictBatchAsync(testTexts);
-        accuracies[draw] = drawTest.Where((i, k) => drawPredictions[k].Label == emails[i].Label).Count() / (double)drawTest.Length;
-    }
-
-    PrintAccuracy(name, accuracies);
-}
-
 if (cache is not null)
 {
-    Console.WriteLine($"  (provider calls for the hybrids: {cache.Statistics.ProviderCalls - providerCalls}; every email came from the cache)");
+    Console.WriteLine($"  (provider calls while evaluating: {cache.Statistics.ProviderCalls - providerCalls}; only the label names were new, every email came from the cache)");
 }
 
-// Classifying new text goes through the generator: FewShotClassifier pairs it with the fitted model.
-var classifier = new FewShotClassifier(generator, model);
+// Classifying new text: the same default classifier, with calibrated probabilities.
 if (textsToClassify.Count == 0)
 {
     Console.WriteLine();

@@ -50,25 +50,24 @@ internal static class EvalCommand
         string? plot = args.Value("--plot");
         LabeledExample[] examples = DatasetReader.Read(dataPath);
 
-        LabeledEmbedding[] data;
-        using (EmbeddingSession session = EmbeddingSession.Open(args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag)))
-        {
-            ReadOnlyMemory<float>[] vectors = await ChunkedEmbedder.EmbedAsync(session.Generator, [.. examples.Select(e => e.Text)], cancellationToken).ConfigureAwait(false);
-            data = [.. examples.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i]))];
-        }
+        using EmbeddingSession session = EmbeddingSession.Open(args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag));
+        ReadOnlyMemory<float>[] vectors = await ChunkedEmbedder.EmbedAsync(session.Generator, [.. examples.Select(e => e.Text)], cancellationToken).ConfigureAwait(false);
+        LabeledEmbedding[] data = [.. examples.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i]))];
 
+        // Every vector is in the session's cache now, so the evaluator's own embedding pass costs nothing.
+        FewShotEvaluator evaluator = await FewShotEvaluator.CreateAsync(session.Generator, examples, cancellationToken).ConfigureAwait(false);
         EvaluationReport final;
         if (leaveOneOut)
         {
-            final = Fail(dataPath, () => FewShotEvaluator.LeaveOneOut(data, options));
+            final = await FailAsync(dataPath, () => evaluator.LeaveOneOutAsync(options, cancellationToken)).ConfigureAwait(false);
             AnsiConsole.MarkupLine(Markup.Escape(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Leave-one-out over {data.Length} examples: accuracy {final.Accuracy.Mean:P1}, macro F1 {final.MacroF1.Mean:F3}")));
         }
         else
         {
-            var evaluator = new FewShotEvaluator(data);
-            IReadOnlyList<EvaluationReport> curve = evaluator.LearningCurve(sizes, options, evaluation);
+            IReadOnlyList<EvaluationReport> curve = await FailAsync(
+                dataPath, () => evaluator.LearningCurveAsync(sizes, options, evaluation, cancellationToken)).ConfigureAwait(false);
             if (curve.Count == 0)
             {
                 int smallest = data.GroupBy(d => d.Label).Min(g => g.Count());
@@ -85,31 +84,25 @@ internal static class EvalCommand
 
         if (plot is not null)
         {
-            EmbeddingClassifier model = EmbeddingClassifier.Fit(data, options);
-            EvaluationPlot.Save(plot, data, model, final.ConfusionMatrix);
+            // The figure shows the embedding view of the classifier fitted on the whole file.
+            FewShotClassifier classifier = await FailAsync(dataPath, () => FewShotClassifier.CreateAsync(session.Generator, examples, options, cancellationToken)).ConfigureAwait(false);
+            EvaluationPlot.Save(plot, data, classifier.Model, final.ConfusionMatrix);
             Console.Error.WriteLine($"embedclassify: saved {plot}.");
         }
 
         return 0;
     }
 
-    private static EvaluationReport Fail(string path, Func<EvaluationReport> evaluate)
+    private static async Task<T> FailAsync<T>(string path, Func<Task<T>> evaluate)
     {
         try
         {
-            return evaluate();
+            return await evaluate().ConfigureAwait(false);
         }
         catch (ArgumentException e)
         {
-            throw new CommandException($"{path}: {FirstSentence(e.Message)}", e);
+            throw new CommandException($"{path}: {CommandText.FirstSentence(e.Message)}", e);
         }
-    }
-
-    // ArgumentException appends " (Parameter '...')", which names our variable, not anything the user wrote.
-    private static string FirstSentence(string message)
-    {
-        int parameter = message.IndexOf(" (Parameter", StringComparison.Ordinal);
-        return parameter > 0 ? message[..parameter] : message;
     }
 
     private static Table CurveTable(IReadOnlyList<EvaluationReport> curve, int repetitions)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using EmbedClassify.Cli.Arguments;
 using EmbedClassify.Cli.Data;
 using Spectre.Console;
@@ -12,8 +11,8 @@ internal static class InspectCommand
     public const string Usage = "embedclassify inspect <model.ecm>";
 
     public static readonly string Help = $"""
-        Describes a saved model: format version, embedding model, creation time, strategy, options, classes and counts.
-        The whole file is verified first, so a damaged file is reported rather than described.
+        Describes a saved model: format version, embedding model, creation time, views and their weights, options,
+        classes and counts. The whole file is verified first, so a damaged file is reported rather than described.
 
         Usage: {Usage}
 
@@ -30,35 +29,36 @@ internal static class InspectCommand
 
         string path = args.RequiredPositional(0, 1, Usage, "the model file");
         InputFiles.RequireExists(path);
-        EmbeddingClassifier model = ModelLoader.Load(path);
-        using JsonDocument header = ModelHeaderReader.Read(path);
-        JsonElement root = header.RootElement;
+        ModelInfo info = ModelLoader.ReadInfo(path);
+        FewShotClassifierOptions options = info.Options;
 
         var table = new Table().HideHeaders().Border(TableBorder.Rounded).AddColumn("Property").AddColumn("Value");
         Add(table, "File", path);
-        Add(table, "Format version", Member(root, "schemaVersion"));
-        Add(table, "Created (UTC)", Member(root, "createdUtc"));
-        if (root.TryGetProperty("embedding", out JsonElement embedding))
-        {
-            Add(table, "Embedding model", $"{Member(embedding, "provider")}/{Member(embedding, "model")}");
-        }
+        Add(table, "Format version", info.SchemaVersion.ToString(CultureInfo.InvariantCulture));
+        Add(table, "Created (UTC)", info.CreatedUtc.ToString("u", CultureInfo.InvariantCulture));
+        Add(table, "Embedding model", $"{info.Identity.ProviderName}/{info.Identity.ModelId}");
+        Add(table, "Dimensions", info.Identity.Dimensions.ToString(CultureInfo.InvariantCulture));
+        Add(table, "Views", string.Join(", ", info.Views.Select(v => info.ViewScales.TryGetValue(v, out float scale)
+            ? string.Create(CultureInfo.InvariantCulture, $"{v} (x{scale:G4})")
+            : v)));
+        Add(table, "Temperature", info.Temperature.ToString("G4", CultureInfo.InvariantCulture));
 
-        Add(table, "Dimensions", model.Dimensions.ToString(CultureInfo.InvariantCulture));
-        Add(table, "Strategy", model.Strategy.ToString());
-        FewShotClassifierOptions options = model.Options;
+        Add(table, "Strategy", options.Strategy.ToString());
         Add(table, "Options", string.Create(
             CultureInfo.InvariantCulture,
-            $"neighbors={options.Neighbors}, clusters={options.Clusters?.ToString(CultureInfo.InvariantCulture) ?? "auto"}, center={options.CenterEmbeddings}, detectUnknown={options.DetectUnknown}, seed={options.Seed}"));
-        Add(table, "Classes", $"{model.Labels.Count}: {string.Join(", ", model.Labels)}");
-        Add(table, "Examples", model.ExampleCount.ToString(CultureInfo.InvariantCulture));
-        Add(table, "Unlabeled vectors", model.UnlabeledCount.ToString(CultureInfo.InvariantCulture));
-        Add(table, "Includes texts", root.TryGetProperty("includesTexts", out JsonElement texts) && texts.ValueKind == JsonValueKind.True ? "yes" : "no");
+            $"neighbors={options.Neighbors}, clusters={options.Clusters?.ToString(CultureInfo.InvariantCulture) ?? "auto"}, center={options.CenterEmbeddings}, detectUnknown={options.DetectUnknown}, seed={options.Seed}, wordWeight={options.WordWeight}, labelNames={options.LabelNamesAsDescriptions}, descriptions={options.LabelDescriptions.Count}"));
+        Add(table, "Classes", $"{info.Labels.Count}: {string.Join(", ", info.Labels)}");
+        Add(table, "Examples", info.ExampleCount.ToString(CultureInfo.InvariantCulture));
+        if (info.NoneExampleCount > 0)
+        {
+            Add(table, "None examples", info.NoneExampleCount.ToString(CultureInfo.InvariantCulture));
+        }
+
+        Add(table, "Unlabeled texts", info.UnlabeledCount.ToString(CultureInfo.InvariantCulture));
+        Add(table, "Includes texts", info.IncludesTexts ? "yes" : "no");
         AnsiConsole.Write(table);
         return 0;
     }
 
     private static void Add(Table table, string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
-
-    private static string Member(JsonElement element, string name) =>
-        element.TryGetProperty(name, out JsonElement value) ? value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText() : "?";
 }

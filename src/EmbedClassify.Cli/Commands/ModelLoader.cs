@@ -25,11 +25,11 @@ internal static class ModelLoader
         }
     }
 
-    public static EmbeddingClassifier Load(string path)
+    public static ModelInfo ReadInfo(string path)
     {
         try
         {
-            return EmbeddingClassifier.Load(path);
+            return ModelInfo.Read(path);
         }
         catch (InvalidDataException e)
         {

@@ -14,6 +14,8 @@ internal static class PredictCommand
     public static readonly string Help = $"""
         Classifies texts with a saved model and writes one JSON line per text to standard output:
           {"{"}"text": ..., "label": ..., "score": ..., "scores": {"{"}...{"}"}{"}"}   (plus "unknown": true when the model flags it)
+        "score" is the calibrated probability of the label and "scores" every class's: one threshold means the same
+        thing for every model.
 
         Usage: {Usage}
 
@@ -49,14 +51,16 @@ internal static class PredictCommand
 
         using EmbeddingSession session = EmbeddingSession.Open(args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag));
         FewShotClassifier classifier = await ModelLoader.LoadAsync(session.Generator, modelPath, cancellationToken).ConfigureAwait(false);
-        ReadOnlyMemory<float>[] vectors = await ChunkedEmbedder.EmbedAsync(session.Generator, texts, cancellationToken).ConfigureAwait(false);
+        // Embedded in chunks with progress into the session's cache, where the classifier finds them.
+        _ = await ChunkedEmbedder.EmbedAsync(session.Generator, texts, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<Prediction> predictions = await classifier.PredictBatchAsync(texts, cancellationToken).ConfigureAwait(false);
 
         using Stream stdout = Console.OpenStandardOutput();
         // Unicode stays readable in the output; the JSON is still valid because only the characters JSON requires are escaped.
         using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         for (int i = 0; i < texts.Length; i++)
         {
-            Prediction prediction = classifier.Model.Predict(vectors[i].Span);
+            Prediction prediction = predictions[i];
             writer.WriteStartObject();
             writer.WriteString("text", texts[i]);
             writer.WriteString("label", prediction.Label);

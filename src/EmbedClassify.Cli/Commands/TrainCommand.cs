@@ -19,6 +19,8 @@ internal static class TrainCommand
         Options:
           -o, --output <path>   the model file to write (required)
           --include-texts       store the training texts in the model (they are left out by default, for privacy)
+          --unlabeled <file>    unlabelled texts like those to classify (one per line, or JSON lines with "text"):
+                                the class centroids are refined on them
         {ClassifierArguments.Help}{EmbeddingSession.Help}
         """;
 
@@ -27,7 +29,7 @@ internal static class TrainCommand
         ParsedArguments args = ParsedArguments.Parse(
             "train",
             arguments,
-            [.. ClassifierArguments.ValueOptions, "-o", "--output", EmbeddingSession.CacheOption],
+            [.. ClassifierArguments.ValueOptions, "-o", "--output", "--unlabeled", EmbeddingSession.CacheOption],
             [.. ClassifierArguments.Flags, "--include-texts", EmbeddingSession.NoCacheFlag]);
         if (args.Help)
         {
@@ -40,15 +42,33 @@ internal static class TrainCommand
         FewShotClassifierOptions options = ClassifierArguments.Parse("train", args);
         LabeledExample[] examples = DatasetReader.Read(dataPath);
 
-        using EmbeddingSession session = EmbeddingSession.Open(args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag));
-        string[] texts = [.. examples.Select(e => e.Text)];
-        ReadOnlyMemory<float>[] vectors = await ChunkedEmbedder.EmbedAsync(session.Generator, texts, cancellationToken).ConfigureAwait(false);
-        EmbeddingClassifier model = EmbeddingClassifier.Fit(examples.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i])), options);
-        var classifier = new FewShotClassifier(session.Generator, model, texts);
-        await classifier.SaveAsync(output, args.Flag("--include-texts"), cancellationToken).ConfigureAwait(false);
+        string[] unlabeled = [];
+        if (args.Value("--unlabeled") is { } unlabeledPath)
+        {
+            InputFiles.RequireExists(unlabeledPath);
+            using var reader = new StreamReader(unlabeledPath);
+            unlabeled = TextInput.Read(reader, unlabeledPath);
+        }
 
+        using EmbeddingSession session = EmbeddingSession.Open(args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag));
+
+        // Embedded here in chunks, with progress, into the session's cache; the classifier then finds every vector there.
+        _ = await ChunkedEmbedder.EmbedAsync(session.Generator, [.. examples.Select(e => e.Text), .. unlabeled], cancellationToken).ConfigureAwait(false);
+        FewShotClassifier classifier;
+        try
+        {
+            classifier = await FewShotClassifier.CreateAsync(session.Generator, examples, unlabeled, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandException($"{dataPath}: {CommandText.FirstSentence(e.Message)}", e);
+        }
+
+        await classifier.SaveAsync(output, args.Flag("--include-texts"), cancellationToken).ConfigureAwait(false);
+        EmbeddingClassifier model = classifier.Model;
         Console.Error.WriteLine(
-            $"embedclassify: saved {output}: {model.Strategy}, {model.Labels.Count} classes, {model.ExampleCount} examples, {model.Dimensions} dimensions.");
+            $"embedclassify: saved {output}: {model.Strategy}, views {string.Join(" + ", classifier.Views.Select(v => v.Name))}, {model.Labels.Count} classes, "
+            + $"{model.ExampleCount} examples{(classifier.UnlabeledCount > 0 ? $", {classifier.UnlabeledCount} unlabelled texts" : "")}, {model.Dimensions} dimensions.");
         return 0;
     }
 }

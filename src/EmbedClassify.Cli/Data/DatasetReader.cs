@@ -25,6 +25,25 @@ internal static class DatasetReader
         return examples;
     }
 
+    /// <summary>
+    /// Reads label descriptions from a file in the data format, where each row's text describes its label; a label
+    /// described twice is an error.
+    /// </summary>
+    public static IReadOnlyList<(string Label, string Description)> ReadDescriptions(string path)
+    {
+        LabeledExample[] rows = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ReadCsv(path) : ReadJsonLines(path);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (LabeledExample row in rows)
+        {
+            if (!seen.Add(row.Label))
+            {
+                throw new CommandException($"{path}: the label '{row.Label}' is described twice.");
+            }
+        }
+
+        return [.. rows.Select(r => (r.Label, r.Text))];
+    }
+
     private static LabeledExample[] ReadCsv(string path)
     {
         // TextFieldParser ships with .NET and handles quoted fields with commas and line breaks.

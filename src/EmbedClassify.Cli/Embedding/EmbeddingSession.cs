@@ -36,7 +36,9 @@ internal sealed class EmbeddingSession : IDisposable
         OnnxEmbeddingGenerator model = OnnxEmbeddingGenerator.CreateDefault();
         if (noCache)
         {
-            return new EmbeddingSession(model, null, model);
+            // Still cached in memory, so that the vectors embedded with a progress bar are not computed again when the
+            // classifier asks for them.
+            return new EmbeddingSession(model, null, new CachingEmbeddingGenerator(model, new InMemoryEmbeddingCacheStore(int.MaxValue)));
         }
 
         try

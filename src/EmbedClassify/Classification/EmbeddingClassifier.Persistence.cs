@@ -131,7 +131,10 @@ public sealed partial class EmbeddingClassifier
     }
 
     /// <summary>Returns this classifier as a complete model file.</summary>
-    internal byte[] ToModelFile(ModelIdentity identity, IReadOnlyList<string>? exampleTexts)
+    internal byte[] ToModelFile(ModelIdentity identity, IReadOnlyList<string>? exampleTexts) => ToModelFile(identity, exampleTexts, DateTime.UtcNow);
+
+    /// <summary>Returns this classifier as a schema-1 model file created at <paramref name="createdUtc"/>.</summary>
+    internal byte[] ToModelFile(ModelIdentity identity, IReadOnlyList<string>? exampleTexts, DateTime createdUtc)
     {
         ArgumentNullException.ThrowIfNull(identity);
         if (identity.Dimensions != Dimensions)
@@ -142,7 +145,7 @@ public sealed partial class EmbeddingClassifier
 
         var state = new ModelState(
             _labels, Dimensions, _inputExamples, _inputUnlabeled, _exampleClasses, _center, _examples, _prototypes, _prototypeClasses, _options, _noneExamples);
-        return ModelFile.Write(state, identity, exampleTexts, DateTime.UtcNow);
+        return ModelFile.Write(state, identity, exampleTexts, createdUtc);
     }
 
     /// <summary>Builds a classifier from a verified model file, after checking that it was saved for the expected model.</summary>

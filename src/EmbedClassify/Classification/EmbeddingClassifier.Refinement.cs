@@ -2,6 +2,18 @@ namespace EmbedClassify;
 
 public sealed partial class EmbeddingClassifier
 {
+    /// <summary>Gets each example's class index, in fitting order (shared with the views fitted beside this one; do not modify).</summary>
+    internal int[] ExampleClasses => _exampleClasses;
+
+    /// <summary>Returns the examples' vectors as given (normalized only), in fitting order.</summary>
+    internal ReadOnlyMemory<float>[] InputExampleRows() => Rows(_inputExamples);
+
+    /// <summary>Returns the "none" examples' vectors (normalized).</summary>
+    internal ReadOnlyMemory<float>[] NoneRows() => Rows(_noneExamples);
+
+    /// <summary>Returns the unlabelled vectors the classifier was fitted with (normalized).</summary>
+    internal ReadOnlyMemory<float>[] UnlabeledRows() => Rows(_inputUnlabeled);
+
     /// <summary>
     /// Returns each class's sum of its examples as the decision rule compares them (unit length, centered when the
     /// options ask for it), row-major, one row per class.
@@ -39,5 +51,16 @@ public sealed partial class EmbeddingClassifier
         return new EmbeddingClassifier(
             _labels, Dimensions, _inputExamples, _inputUnlabeled, _exampleClasses, _center, _examples, centroids,
             [.. Enumerable.Range(0, _labels.Length)], _options, _noneExamples);
+    }
+
+    private ReadOnlyMemory<float>[] Rows(float[] matrix)
+    {
+        var rows = new ReadOnlyMemory<float>[matrix.Length / Dimensions];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = matrix.AsMemory(i * Dimensions, Dimensions);
+        }
+
+        return rows;
     }
 }

@@ -126,6 +126,7 @@ public sealed partial class EmbeddingClassifier
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(unlabeled);
         options = options?.Clone() ?? new FewShotClassifierOptions();
+        FewShotClassifierOptionsValidator.ThrowIfInvalid(options, nameof(options));
 
         LabeledEmbedding[] exampleList = [.. examples];
         ReadOnlyMemory<float>[] unlabeledList = [.. unlabeled];

@@ -2,7 +2,7 @@ namespace EmbedClassify;
 
 /// <summary>
 /// A nearest-centroid classifier over word unigrams and bigrams weighted by TF-IDF, the lexical view of
-/// <see cref="HybridClassifier"/>. It sees the exact words an embedding smooths away (product names, "unsubscribe",
+/// <see cref="FewShotClassifier"/>. It sees the exact words an embedding smooths away (product names, "unsubscribe",
 /// "click here") and costs no provider call.
 /// </summary>
 /// <remarks>
@@ -11,7 +11,7 @@ namespace EmbedClassify;
 /// has gets the weight of a term in no document: it adds nothing to any class score but still lowers the text's cosine
 /// to every class, as a text mostly made of unseen words should score low everywhere. Immutable once built.
 /// </remarks>
-internal sealed class WordView
+internal sealed partial class WordView
 {
     private readonly int _classCount;
     private readonly Dictionary<string, int> _terms;

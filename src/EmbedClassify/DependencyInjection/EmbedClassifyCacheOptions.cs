@@ -1,7 +1,7 @@
 namespace EmbedClassify;
 
 /// <summary>
-/// Represents the embedding cache settings within <see cref="EmbedClassifyOptions"/> (the <c>"Cache"</c> subsection).
+/// Represents the embedding cache settings bound by <c>AddEmbedClassify</c> from the <c>"Cache"</c> subsection of the EmbedClassify configuration.
 /// </summary>
 /// <remarks>
 /// The setters accept any value so that start-up validation can report a bad one with its configuration path. The

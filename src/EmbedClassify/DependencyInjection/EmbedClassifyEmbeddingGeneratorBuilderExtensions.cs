@@ -13,7 +13,7 @@ public static class EmbedClassifyEmbeddingGeneratorBuilderExtensions
 {
     /// <summary>
     /// Adds a persistent embedding cache to the pipeline over the registered <see cref="IEmbeddingCacheStore"/>, with the
-    /// settings of <see cref="EmbedClassifyOptions.Cache"/> (the <c>"Cache"</c> subsection of the EmbedClassify configuration).
+    /// settings of <see cref="EmbedClassify.EmbedClassifyCacheOptions"/> (the <c>"Cache"</c> subsection of the EmbedClassify configuration).
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns><paramref name="builder"/>, for chaining.</returns>
@@ -30,7 +30,7 @@ public static class EmbedClassifyEmbeddingGeneratorBuilderExtensions
         return builder.Use((innerGenerator, services) => new CachingEmbeddingGenerator(
             innerGenerator,
             services.GetRequiredService<IEmbeddingCacheStore>(),
-            services.GetRequiredService<IOptions<EmbedClassifyOptions>>().Value.Cache.ToCachingOptions(),
+            services.GetRequiredService<IOptions<EmbedClassifyCacheOptions>>().Value.ToCachingOptions(),
             services.GetService<ILoggerFactory>()?.CreateLogger<CachingEmbeddingGenerator>()));
     }
 }

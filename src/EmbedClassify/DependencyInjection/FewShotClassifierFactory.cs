@@ -8,7 +8,7 @@ namespace EmbedClassify;
 
 /// <summary>
 /// Creates <see cref="FewShotClassifier"/> instances from an embedding generator and the current
-/// <see cref="EmbedClassifyOptions"/>; the implementation of <see cref="IFewShotClassifierFactory"/> that
+/// <see cref="FewShotClassifierOptions"/>; the implementation of <see cref="IFewShotClassifierFactory"/> that
 /// <c>AddEmbedClassify</c> registers.
 /// </summary>
 /// <remarks>
@@ -18,7 +18,7 @@ namespace EmbedClassify;
 public sealed partial class FewShotClassifierFactory : IFewShotClassifierFactory
 {
     private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
-    private readonly IOptionsMonitor<EmbedClassifyOptions> _options;
+    private readonly IOptionsMonitor<FewShotClassifierOptions> _options;
     private readonly ILogger _logger;
 
     /// <summary>
@@ -30,7 +30,7 @@ public sealed partial class FewShotClassifierFactory : IFewShotClassifierFactory
     /// <exception cref="ArgumentNullException"><paramref name="generator"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     public FewShotClassifierFactory(
         IEmbeddingGenerator<string, Embedding<float>> generator,
-        IOptionsMonitor<EmbedClassifyOptions> options,
+        IOptionsMonitor<FewShotClassifierOptions> options,
         ILogger<FewShotClassifierFactory>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(generator);
@@ -53,7 +53,7 @@ public sealed partial class FewShotClassifierFactory : IFewShotClassifierFactory
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(unlabeledTexts);
-        FewShotClassifierOptions options = _options.CurrentValue.ToClassifierOptions();
+        FewShotClassifierOptions options = _options.CurrentValue.Clone();
         long started = Stopwatch.GetTimestamp();
         FewShotClassifier classifier = await FewShotClassifier.CreateAsync(_generator, examples, unlabeledTexts, options, cancellationToken)
             .ConfigureAwait(false);

@@ -17,6 +17,10 @@ public sealed class FewShotEvaluator
     private readonly string[] _labels;
     private readonly int[][] _indicesByClass;
 
+    // Set when the evaluator was created from texts: what the full classifier needs besides the vectors.
+    private readonly string[]? _texts;
+    private readonly IEmbeddingGenerator<string, Embedding<float>>? _generator;
+
     /// <summary>
     /// Initializes a new instance of the <see cref="FewShotEvaluator"/> class over labelled vectors.
     /// </summary>
@@ -41,8 +45,28 @@ public sealed class FewShotEvaluator
             throw new ArgumentException("The dataset needs examples of at least two classes.", nameof(dataset));
         }
 
-        _indicesByClass = [.. _labels.Select(l => Enumerable.Range(0, _data.Length).Where(i => _data[i].Label == l).ToArray())];
+        var indexOfLabel = _labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
+        var byClass = _labels.Select(_ => new List<int>()).ToArray();
+        for (int i = 0; i < _data.Length; i++)
+        {
+            byClass[indexOfLabel[_data[i].Label]].Add(i);
+        }
+
+        _indicesByClass = [.. byClass.Select(l => l.ToArray())];
     }
+
+    private FewShotEvaluator(LabeledEmbedding[] dataset, string[] texts, IEmbeddingGenerator<string, Embedding<float>> generator)
+        : this(dataset)
+    {
+        _texts = texts;
+        _generator = generator;
+    }
+
+    /// <summary>
+    /// Gets a value indicating whether the evaluator knows the texts behind its vectors (it was made by
+    /// <see cref="CreateAsync"/>), so that <see cref="EvaluateAsync"/> can evaluate a whole <see cref="FewShotClassifier"/>.
+    /// </summary>
+    public bool HasTexts => _texts is not null;
 
     /// <summary>Gets the classes, in the order in which they first appear in the dataset.</summary>
     public IReadOnlyList<string> Labels => _labels;
@@ -71,7 +95,129 @@ public sealed class FewShotEvaluator
         LabeledExample[] items = [.. dataset];
         TextBatch.Validate([.. items.Select(e => e.Text)], nameof(dataset));
         ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(generator, [.. items.Select(e => e.Text)], null, cancellationToken).ConfigureAwait(false);
-        return new FewShotEvaluator(items.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i])));
+        return new FewShotEvaluator([.. items.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i]))], [.. items.Select(e => e.Text)], generator);
+    }
+
+    /// <summary>
+    /// Evaluates a <see cref="FewShotClassifier"/> configuration (every view: embedding, words, label descriptions,
+    /// refinement on the test texts when <see cref="FewShotEvaluationOptions.TestAsUnlabeled"/> is set) at one number
+    /// of examples per class, on the same seeded draws as every other evaluation with the same seed. The texts were
+    /// embedded once when the evaluator was created; only label descriptions are sent to the generator, once per call.
+    /// </summary>
+    /// <param name="examplesPerClass">How many training examples to draw from each class; every class needs at least one more to test on.</param>
+    /// <param name="classifierOptions">The classifier settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="options">The evaluation settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="InvalidOperationException">The evaluator was made from vectors, not texts (see <see cref="HasTexts"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="examplesPerClass"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException">A class has no more than <paramref name="examplesPerClass"/> examples, or <paramref name="classifierOptions"/> holds a bad setting.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<EvaluationReport> EvaluateAsync(
+        int examplesPerClass,
+        FewShotClassifierOptions? classifierOptions = null,
+        FewShotEvaluationOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (_texts is null || _generator is null)
+        {
+            throw new InvalidOperationException("This evaluator holds vectors only; create it with FewShotEvaluator.CreateAsync to evaluate a FewShotClassifier on texts.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(examplesPerClass, 1);
+        FewShotClassifierOptions fitted = classifierOptions?.Clone() ?? new FewShotClassifierOptions();
+        FewShotClassifierOptionsValidator.ThrowIfInvalid(fitted, nameof(classifierOptions));
+        FewShotClassifier.Description[] descriptions = await FewShotClassifier.EmbedDescriptionsAsync(_generator, _labels, fitted, cancellationToken).ConfigureAwait(false);
+        string[] texts = _texts;
+        return Evaluate(
+            examplesPerClass,
+            Describe(fitted) + (fitted.WordWeight > 0 ? " + words" : string.Empty) + (descriptions.Length > 0 ? " + label descriptions" : string.Empty),
+            (train, test) =>
+            {
+                var input = new FewShotClassifier.FitInput(
+                    [.. train.Select(i => _data[i].Label)],
+                    [.. train.Select(i => _data[i].Vector)],
+                    [.. train.Select(i => texts[i])],
+                    null,
+                    [.. test.Select(i => _data[i].Vector)],
+                    [.. test.Select(i => texts[i])],
+                    null,
+                    descriptions);
+                FewShotClassifier classifier = FewShotClassifier.Fit(_generator, input, fitted, cancellationToken);
+                return i => classifier.Predict(texts[i], _data[i].Vector.Span).Label;
+            },
+            options);
+    }
+
+    /// <summary>
+    /// Evaluates a <see cref="FewShotClassifier"/> configuration at several numbers of examples per class, as
+    /// <see cref="EvaluateAsync"/> does for one.
+    /// </summary>
+    /// <param name="examplesPerClass">The numbers of examples per class; numbers that would leave a class without test data are skipped.</param>
+    /// <param name="classifierOptions">The classifier settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="options">The evaluation settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>One report per usable number, in the given order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="examplesPerClass"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The evaluator was made from vectors, not texts.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<IReadOnlyList<EvaluationReport>> LearningCurveAsync(
+        IEnumerable<int> examplesPerClass,
+        FewShotClassifierOptions? classifierOptions = null,
+        FewShotEvaluationOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(examplesPerClass);
+        int smallestClass = _indicesByClass.Min(c => c.Length);
+        var reports = new List<EvaluationReport>();
+        foreach (int n in examplesPerClass.Where(n => n >= 1 && n < smallestClass))
+        {
+            reports.Add(await EvaluateAsync(n, classifierOptions, options, cancellationToken).ConfigureAwait(false));
+        }
+
+        return reports;
+    }
+
+    /// <summary>
+    /// Estimates a <see cref="FewShotClassifier"/> configuration's accuracy from the labelled texts alone: each text in
+    /// turn is classified by a classifier fitted to all the others.
+    /// </summary>
+    /// <param name="classifierOptions">The classifier settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A report over one pooled "draw": its accuracy has <see cref="Estimate.Count"/> 1 and no interval width.</returns>
+    /// <exception cref="InvalidOperationException">The evaluator was made from vectors, not texts.</exception>
+    /// <exception cref="ArgumentException">A class has fewer than two examples.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<EvaluationReport> LeaveOneOutAsync(FewShotClassifierOptions? classifierOptions = null, CancellationToken cancellationToken = default)
+    {
+        if (_texts is null || _generator is null)
+        {
+            throw new InvalidOperationException("This evaluator holds vectors only; create it with FewShotEvaluator.CreateAsync to evaluate a FewShotClassifier on texts.");
+        }
+
+        foreach (int[] ofClass in _indicesByClass)
+        {
+            if (ofClass.Length < 2)
+            {
+                throw new ArgumentException($"Class '{_data[ofClass[0]].Label}' has one example; leave-one-out needs at least two per class.", nameof(classifierOptions));
+            }
+        }
+
+        FewShotClassifierOptions fitted = classifierOptions?.Clone() ?? new FewShotClassifierOptions();
+        FewShotClassifierOptionsValidator.ThrowIfInvalid(fitted, nameof(classifierOptions));
+        FewShotClassifier.Description[] descriptions = await FewShotClassifier.EmbedDescriptionsAsync(_generator, _labels, fitted, cancellationToken).ConfigureAwait(false);
+        ConfusionMatrix matrix = ConfusionMatrix.Empty(_labels);
+        for (int held = 0; held < _data.Length; held++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int[] rest = [.. Enumerable.Range(0, _data.Length).Where(i => i != held)];
+            var input = new FewShotClassifier.FitInput(
+                [.. rest.Select(i => _data[i].Label)], [.. rest.Select(i => _data[i].Vector)], [.. rest.Select(i => _texts[i])], null, [], null, null, descriptions);
+            FewShotClassifier classifier = FewShotClassifier.Fit(_generator, input, fitted, cancellationToken);
+            matrix.Add(Array.IndexOf(_labels, _data[held].Label), Array.IndexOf(_labels, classifier.Predict(_texts[held], _data[held].Vector.Span).Label));
+        }
+
+        return new EvaluationReport($"{Describe(fitted)}, leave-one-out", 0, [matrix], _labels);
     }
 
     /// <summary>
@@ -115,9 +261,28 @@ public sealed class FewShotEvaluator
         Func<IReadOnlyList<LabeledEmbedding>, IReadOnlyList<ReadOnlyMemory<float>>, Func<ReadOnlyMemory<float>, string>> fit,
         FewShotEvaluationOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(fit);
+        bool transductive = options?.TestAsUnlabeled ?? false;
+        return Evaluate(
+            examplesPerClass,
+            method,
+            (train, test) =>
+            {
+                Func<ReadOnlyMemory<float>, string> predict = fit([.. train.Select(i => _data[i])], transductive ? [.. test.Select(i => _data[i].Vector)] : []);
+                return i => predict(_data[i].Vector);
+            },
+            options);
+    }
+
+    /// <summary>Runs the seeded draws: <paramref name="fit"/> gets the training and test indices and returns a prediction per index.</summary>
+    private EvaluationReport Evaluate(
+        int examplesPerClass,
+        string method,
+        Func<int[], int[], Func<int, string>> fit,
+        FewShotEvaluationOptions? options)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(examplesPerClass, 1);
         ArgumentNullException.ThrowIfNull(method);
-        ArgumentNullException.ThrowIfNull(fit);
         options ??= new FewShotEvaluationOptions();
         for (int c = 0; c < _labels.Length; c++)
         {
@@ -129,18 +294,16 @@ public sealed class FewShotEvaluator
             }
         }
 
+        var classOf = _labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
         var draws = new ConfusionMatrix[options.Repetitions];
         for (int r = 0; r < options.Repetitions; r++)
         {
             (int[] train, int[] test) = Draw(examplesPerClass, DrawSeed(options.Seed, r));
-            ReadOnlyMemory<float>[] testVectors = [.. test.Select(i => _data[i].Vector)];
-            Func<ReadOnlyMemory<float>, string> predict = fit(
-                [.. train.Select(i => _data[i])],
-                options.TestAsUnlabeled ? testVectors : []);
+            Func<int, string> predict = fit(train, options.TestAsUnlabeled ? test : []);
             ConfusionMatrix matrix = ConfusionMatrix.Empty(_labels);
-            for (int t = 0; t < test.Length; t++)
+            foreach (int t in test)
             {
-                matrix.Add(Array.IndexOf(_labels, _data[test[t]].Label), Array.IndexOf(_labels, predict(testVectors[t])));
+                matrix.Add(classOf[_data[t].Label], classOf[predict(t)]);
             }
 
             draws[r] = matrix;

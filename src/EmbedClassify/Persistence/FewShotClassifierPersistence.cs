@@ -155,25 +155,28 @@ public static class FewShotClassifierPersistence
                 $"The generator declares {declared}-dimensional vectors but the classifier holds {classifier.Model.Dimensions}-dimensional ones.");
         }
 
-        if (includeTexts && classifier.ExampleTexts is null)
-        {
-            throw new InvalidOperationException("The texts cannot be included: this classifier does not keep its example texts.");
-        }
-
         var identity = new ModelIdentity(metadata.ProviderName!, metadata.DefaultModelId!, classifier.Model.Dimensions);
-        return classifier.Model.ToModelFile(identity, includeTexts ? classifier.ExampleTexts : null);
+        return classifier.ToModelFile(identity, includeTexts);
     }
 
     private static FewShotClassifier FromFile(IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingGeneratorMetadata metadata, byte[] file)
     {
-        ModelContents contents = ModelFile.Parse(file);
+        // Schema 1 held the embedding view alone; schema 2 holds every view.
+        if (ModelFile.SchemaVersionOf(file) == ModelFile.SchemaVersion)
+        {
+            ModelContents contents = ModelFile.Parse(file);
+            EmbeddingClassifier model = EmbeddingClassifier.FromContents(contents, Expected(metadata, contents.Identity));
+            return new FewShotClassifier(generator, model, contents.ExampleTexts);
+        }
 
-        // A generator that does not declare its dimensions is held to the saved ones here; its first vector is checked
-        // against them anyway when it classifies.
-        var expected = new ModelIdentity(metadata.ProviderName!, metadata.DefaultModelId!, metadata.DefaultModelDimensions ?? contents.Identity.Dimensions);
-        EmbeddingClassifier model = EmbeddingClassifier.FromContents(contents, expected);
-        return new FewShotClassifier(generator, model, contents.ExampleTexts);
+        ClassifierContents classifier = ModelFile.ParseClassifier(file);
+        return FewShotClassifier.FromContents(generator, classifier, Expected(metadata, classifier.Identity));
     }
+
+    // A generator that does not declare its dimensions is held to the saved ones here; its first vector is checked
+    // against them anyway when it classifies.
+    private static ModelIdentity Expected(EmbeddingGeneratorMetadata metadata, ModelIdentity saved) =>
+        new(metadata.ProviderName!, metadata.DefaultModelId!, metadata.DefaultModelDimensions ?? saved.Dimensions);
 
     private static EmbeddingGeneratorMetadata RequireMetadata(IEmbeddingGenerator<string, Embedding<float>> generator)
     {

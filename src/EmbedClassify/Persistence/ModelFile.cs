@@ -10,9 +10,12 @@ namespace EmbedClassify;
 /// memory, verifies its checksum, then validates every count and index before anything is built from it, so that a damaged
 /// file is an exception and never a half-loaded model.
 /// </summary>
-internal static class ModelFile
+internal static partial class ModelFile
 {
     public const int SchemaVersion = 1;
+
+    /// <summary>The newest schema version this library reads and writes (a <see cref="FewShotClassifier"/> with its views).</summary>
+    public const int LatestSchemaVersion = 2;
 
     // Magic (8), schema version (4), header length (4), data length (8).
     private const int PreambleLength = 24;
@@ -37,18 +40,7 @@ internal static class ModelFile
             SchemaVersion = SchemaVersion,
             CreatedUtc = createdUtc,
             Embedding = new ModelHeaderEmbedding { Provider = identity.ProviderName, Model = identity.ModelId, Dimensions = d },
-            Options = new ModelHeaderOptions
-            {
-                Strategy = state.Options.Strategy,
-                Neighbors = state.Options.Neighbors,
-                Clusters = state.Options.Clusters,
-                Initialization = state.Options.Initialization,
-                MaxIterations = state.Options.MaxIterations,
-                CenterEmbeddings = state.Options.CenterEmbeddings,
-                DetectUnknown = state.Options.DetectUnknown,
-                NoneLabel = state.Options.NoneLabel,
-                Seed = state.Options.Seed,
-            },
+            Options = HeaderOptions(state.Options),
             Labels = [.. state.Labels],
             Counts = new ModelHeaderCounts
             {
@@ -139,16 +131,14 @@ internal static class ModelFile
     /// <summary>Verifies and decodes a whole model file, as returned by <see cref="ReadBytes"/>.</summary>
     public static ModelContents Parse(byte[] file)
     {
+        VerifyChecksum(file);
         int headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(12));
         long dataLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(16));
         int dataStart = PreambleLength + headerLength;
-        int checksumStart = file.Length - ChecksumLength;
-
-        Span<byte> checksum = stackalloc byte[ChecksumLength];
-        SHA256.HashData(file.AsSpan(0, checksumStart), checksum);
-        if (!checksum.SequenceEqual(file.AsSpan(checksumStart)))
+        if (BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(8)) == LatestSchemaVersion)
         {
-            throw new InvalidDataException("The model file is corrupted: its SHA-256 checksum does not match its contents.");
+            // A classifier file: its embedding view is a complete schema-1 file of its own.
+            return ParseClassifier(file).Embedding;
         }
 
         ModelHeader header;
@@ -164,6 +154,35 @@ internal static class ModelFile
 
         return Decode(header, file.AsSpan(dataStart, (int)dataLength));
     }
+
+    private static void VerifyChecksum(byte[] file)
+    {
+        int checksumStart = file.Length - ChecksumLength;
+        Span<byte> checksum = stackalloc byte[ChecksumLength];
+        SHA256.HashData(file.AsSpan(0, checksumStart), checksum);
+        if (!checksum.SequenceEqual(file.AsSpan(checksumStart)))
+        {
+            throw new InvalidDataException("The model file is corrupted: its SHA-256 checksum does not match its contents.");
+        }
+    }
+
+    internal static ModelHeaderOptions HeaderOptions(FewShotClassifierOptions options) => new()
+    {
+        Strategy = options.Strategy,
+        Neighbors = options.Neighbors,
+        Clusters = options.Clusters,
+        Initialization = options.Initialization,
+        MaxIterations = options.MaxIterations,
+        CenterEmbeddings = options.CenterEmbeddings,
+        DetectUnknown = options.DetectUnknown,
+        NoneLabel = options.NoneLabel,
+        Seed = options.Seed,
+        WordWeight = options.WordWeight,
+        UnlabeledWeight = options.UnlabeledWeight,
+        LabelDescriptionWeight = options.LabelDescriptionWeight,
+        LabelNamesAsDescriptions = options.LabelNamesAsDescriptions,
+        LabelDescriptions = new Dictionary<string, string>(options.LabelDescriptions, StringComparer.Ordinal),
+    };
 
     private static ModelContents Decode(ModelHeader header, ReadOnlySpan<byte> data)
     {
@@ -245,7 +264,7 @@ internal static class ModelFile
         return new ModelContents(state, identity, created, texts);
     }
 
-    private static FewShotClassifierOptions DecodeOptions(ModelHeaderOptions saved)
+    internal static FewShotClassifierOptions DecodeOptions(ModelHeaderOptions saved)
     {
         if (saved.Strategy is not { } strategy || saved.Neighbors is not { } neighbors || saved.Initialization is not { } initialization
             || saved.MaxIterations is not { } maxIterations || saved.CenterEmbeddings is not { } center || saved.DetectUnknown is not { } detectUnknown
@@ -260,28 +279,30 @@ internal static class ModelFile
             throw Invalid("the strategy is Auto, which a fitted classifier never has");
         }
 
-        try
+        var options = new FewShotClassifierOptions
         {
-            return new FewShotClassifierOptions
-            {
-                Strategy = strategy,
-                Neighbors = neighbors,
-                Clusters = saved.Clusters,
-                Initialization = initialization,
-                MaxIterations = maxIterations,
-                CenterEmbeddings = center,
-                DetectUnknown = detectUnknown,
-                NoneLabel = saved.NoneLabel,
-                Seed = seed,
-            };
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"The model file is invalid: an option is out of range ({e.Message}).", e);
-        }
+            Strategy = strategy,
+            Neighbors = neighbors,
+            Clusters = saved.Clusters,
+            Initialization = initialization,
+            MaxIterations = maxIterations,
+            CenterEmbeddings = center,
+            DetectUnknown = detectUnknown,
+            NoneLabel = saved.NoneLabel,
+            Seed = seed,
+            WordWeight = saved.WordWeight ?? 0,
+            UnlabeledWeight = saved.UnlabeledWeight ?? 0,
+            LabelDescriptionWeight = saved.LabelDescriptionWeight ?? 0,
+            LabelNamesAsDescriptions = saved.LabelNamesAsDescriptions ?? false,
+            LabelDescriptions = saved.LabelDescriptions is null
+                ? new Dictionary<string, string>(StringComparer.Ordinal)
+                : new Dictionary<string, string>(saved.LabelDescriptions, StringComparer.Ordinal),
+        };
+        List<string> failures = FewShotClassifierOptionsValidator.Failures(options, string.Empty);
+        return failures.Count == 0 ? options : throw Invalid($"an option is out of range ({string.Join(" ", failures)})");
     }
 
-    private static string[] DecodeLabels(List<string>? labels)
+    internal static string[] DecodeLabels(List<string>? labels)
     {
         if (labels is not { Count: >= 2 })
         {
@@ -352,9 +373,10 @@ internal static class ModelFile
             throw Invalid($"the {options.Strategy} strategy {(usesPrototypes ? "needs" : "keeps no")} prototypes");
         }
 
-        if (unlabeledLength > 0 && options.Strategy != ClassificationStrategy.KMeans)
+        // Unlabelled vectors are read by k-means and by centering (a classifier refined on unlabelled texts is centered on them too).
+        if (unlabeledLength > 0 && options.Strategy != ClassificationStrategy.KMeans && !options.CenterEmbeddings)
         {
-            throw Invalid("unlabelled vectors are stored for a strategy other than k-means");
+            throw Invalid("unlabelled vectors are stored for a classifier that neither clusters nor centers");
         }
 
         if (noneLength > 0 && options.NoneLabel is null)
@@ -382,10 +404,10 @@ internal static class ModelFile
         }
 
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(preamble[8..]);
-        if (version > SchemaVersion)
+        if (version > LatestSchemaVersion)
         {
             throw new InvalidDataException(
-                $"The model file has schema version {version}, but this version of EmbedClassify reads schema version {SchemaVersion} "
+                $"The model file has schema version {version}, but this version of EmbedClassify reads schema version {LatestSchemaVersion} "
                 + "and older; update EmbedClassify to load it.");
         }
 
@@ -425,7 +447,7 @@ internal static class ModelFile
     private static InvalidDataException Truncated(long length, long expected) =>
         new($"The model file is truncated: it ends after {length} bytes but should have {expected}.");
 
-    private static InvalidDataException Invalid(string reason) => new($"The model file is invalid: {reason}.");
+    internal static InvalidDataException Invalid(string reason) => new($"The model file is invalid: {reason}.");
 
     private static int WriteSingles(byte[] file, int offset, float[] values)
     {

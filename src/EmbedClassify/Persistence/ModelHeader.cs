@@ -50,6 +50,16 @@ internal sealed class ModelHeaderOptions
     public string? NoneLabel { get; set; }
 
     public int? Seed { get; set; }
+
+    public double? WordWeight { get; set; }
+
+    public double? UnlabeledWeight { get; set; }
+
+    public double? LabelDescriptionWeight { get; set; }
+
+    public bool? LabelNamesAsDescriptions { get; set; }
+
+    public Dictionary<string, string>? LabelDescriptions { get; set; }
 }
 
 /// <summary>The number of vectors in each array of a model file.</summary>

@@ -8,6 +8,7 @@ namespace EmbedClassify;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ModelHeader))]
+[JsonSerializable(typeof(ClassifierHeader))]
 internal sealed partial class ModelJsonContext : JsonSerializerContext
 {
 }

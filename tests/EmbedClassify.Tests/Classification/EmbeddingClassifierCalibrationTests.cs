@@ -17,7 +17,7 @@ public class EmbeddingClassifierCalibrationTests
         static float[] Lean(double degrees) { float[] v = Vectors.AtAngle(degrees); v[0] *= 0.1f; v[1] *= 0.1f; v[2] = 1; return v; }
         LabeledEmbedding[] examples = [new("a", Lean(0)), new("a", Lean(20)), new("b", Lean(180)), new("b", Lean(160))];
 
-        var plain = EmbeddingClassifier.Fit(examples);
+        var plain = EmbeddingClassifier.Fit(examples, new FewShotClassifierOptions { CenterEmbeddings = false });
         var centered = EmbeddingClassifier.Fit(examples, new FewShotClassifierOptions { CenterEmbeddings = true });
         Prediction p = plain.Predict(Lean(10));
         Prediction c = centered.Predict(Lean(10));

@@ -4,6 +4,9 @@ namespace EmbedClassify.Tests.Classification;
 
 public class EmbeddingClassifierStrategyTests
 {
+    // These tests pin raw cosines and neighbours, so they turn off the centering that is on by default.
+    private static readonly FewShotClassifierOptions Raw = new() { CenterEmbeddings = false };
+
     private static LabeledEmbedding Ex(string label, double degrees) => new(label, Vectors.AtAngle(degrees));
 
     [Test]
@@ -12,7 +15,7 @@ public class EmbeddingClassifierStrategyTests
         // The single nearest example is "b", but two of the three nearest are "a".
         var classifier = EmbeddingClassifier.Fit(
             [Ex("b", 50), Ex("a", 40), Ex("a", 65), Ex("b", 170)],
-            new FewShotClassifierOptions { Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 3 });
+            new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 3 });
 
         Prediction prediction = classifier.Predict(Vectors.AtAngle(52));
 
@@ -31,7 +34,7 @@ public class EmbeddingClassifierStrategyTests
     {
         var classifier = EmbeddingClassifier.Fit(
             [Ex("b", 50), Ex("a", 40), Ex("a", 65)],
-            new FewShotClassifierOptions { Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 1 });
+            new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 1 });
 
         Assert.That(classifier.Predict(Vectors.AtAngle(52)).Label, Is.EqualTo("b"));
     }
@@ -42,7 +45,7 @@ public class EmbeddingClassifierStrategyTests
         // Two voters each: "late" (seen second) is closer in sum, so it must win although "early" comes first.
         var classifier = EmbeddingClassifier.Fit(
             [Ex("early", 30), Ex("early", -30), Ex("late", 10), Ex("late", -12)],
-            new FewShotClassifierOptions { Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 4 });
+            new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 4 });
 
         Assert.That(classifier.Predict(Vectors.AtAngle(0)).Label, Is.EqualTo("late"));
     }
@@ -52,7 +55,7 @@ public class EmbeddingClassifierStrategyTests
     {
         var classifier = EmbeddingClassifier.Fit(
             [Ex("early", 20), Ex("late", -20)],
-            new FewShotClassifierOptions { Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 2 });
+            new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 2 });
 
         Assert.That(classifier.Predict(Vectors.AtAngle(0)).Label, Is.EqualTo("early"));
     }
@@ -62,7 +65,7 @@ public class EmbeddingClassifierStrategyTests
     {
         var classifier = EmbeddingClassifier.Fit(
             [Ex("a", 0), Ex("a", 10), Ex("b", 90)],
-            new FewShotClassifierOptions { Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 50 });
+            new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KNearestNeighbors, Neighbors = 50 });
 
         // All three vote: "a" has two votes even though the query sits on "b".
         Assert.That(classifier.Predict(Vectors.AtAngle(90)).Label, Is.EqualTo("a"));
@@ -79,7 +82,7 @@ public class EmbeddingClassifierStrategyTests
         }
 
         float[][] queries = [.. Enumerable.Range(0, 50).Select(_ => Vectors.RandomDirection(16, random))];
-        var options = new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans, Clusters = 6, Seed = 11 };
+        var options = new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KMeans, Clusters = 6, Seed = 11 };
 
         string[] Run(FewShotClassifierOptions o)
         {
@@ -105,7 +108,7 @@ public class EmbeddingClassifierStrategyTests
         // Two tight groups; the group near 0° has a stray "b" but is mostly "a".
         var classifier = EmbeddingClassifier.Fit(
             [Ex("a", 0), Ex("a", 5), Ex("b", 3), Ex("b", 90), Ex("b", 95), Ex("a", 92), Ex("b", 88)],
-            new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans, Clusters = 2 });
+            new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KMeans, Clusters = 2 });
 
         Assert.Multiple(() =>
         {
@@ -120,7 +123,7 @@ public class EmbeddingClassifierStrategyTests
         // One cluster cannot carry both classes: the class left without one scores the lowest cosine there is.
         var classifier = EmbeddingClassifier.Fit(
             [Ex("a", 0), Ex("a", 5), Ex("b", 10)],
-            new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans, Clusters = 1 });
+            new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KMeans, Clusters = 1 });
 
         Prediction prediction = classifier.Predict(Vectors.AtAngle(10));
 
@@ -138,7 +141,7 @@ public class EmbeddingClassifierStrategyTests
         var classifier = EmbeddingClassifier.Fit(
             [Ex("a", 0), Ex("b", 90)],
             [Vectors.AtAngle(148), Vectors.AtAngle(150), Vectors.AtAngle(152)],
-            new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans, Clusters = 3 });
+            new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KMeans, Clusters = 3 });
 
         Assert.That(classifier.Predict(Vectors.AtAngle(150)).Label, Is.EqualTo("b"));
     }
@@ -146,7 +149,7 @@ public class EmbeddingClassifierStrategyTests
     [Test]
     public void KMeans_Throws_WhenMoreClustersThanVectors() =>
         Assert.That(
-            () => EmbeddingClassifier.Fit([Ex("a", 0), Ex("b", 90)], new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans, Clusters = 3 }),
+            () => EmbeddingClassifier.Fit([Ex("a", 0), Ex("b", 90)], new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KMeans, Clusters = 3 }),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("options").And.Message.Contains("3 clusters"));
 
     [Test]
@@ -156,11 +159,11 @@ public class EmbeddingClassifierStrategyTests
         // and "b" near 87°, which moves the boundary below 60°.
         LabeledEmbedding[] examples = [Ex("a", 40), Ex("b", 90)];
         float[][] unlabeled = [Vectors.AtAngle(0), Vectors.AtAngle(10), Vectors.AtAngle(20), Vectors.AtAngle(80), Vectors.AtAngle(85), Vectors.AtAngle(95)];
-        var plain = EmbeddingClassifier.Fit(examples);
+        var plain = EmbeddingClassifier.Fit(examples, Raw);
         var refined = EmbeddingClassifier.Fit(
             examples,
             unlabeled.Select(v => (ReadOnlyMemory<float>)v),
-            new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids });
+            new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids });
 
         Assert.Multiple(() =>
         {
@@ -178,7 +181,7 @@ public class EmbeddingClassifierStrategyTests
         var classifier = EmbeddingClassifier.Fit(
             [Ex("a", 0), Ex("a", 10), Ex("b", 40)],
             [Vectors.AtAngle(30), Vectors.AtAngle(32), Vectors.AtAngle(34)],
-            new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids });
+            new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids });
 
         Assert.That(classifier.Predict(Vectors.AtAngle(40)).Label, Is.EqualTo("b"));
     }
@@ -188,13 +191,13 @@ public class EmbeddingClassifierStrategyTests
         Assert.That(
             () => EmbeddingClassifier.Fit(
                 [Ex("a", 0), Ex("b", 90)],
-                new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids, Clusters = 3 }),
+                new FewShotClassifierOptions { CenterEmbeddings = false, Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids, Clusters = 3 }),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("options"));
 
     [Test]
     public void WithExamples_AddsExamplesAndLabels_LeavingTheOriginalUnchanged()
     {
-        var original = EmbeddingClassifier.Fit([Ex("a", 0), Ex("b", 90)]);
+        var original = EmbeddingClassifier.Fit([Ex("a", 0), Ex("b", 90)], Raw);
 
         EmbeddingClassifier extended = original.WithExamples([Ex("c", 180), Ex("a", 10)]);
 
@@ -217,8 +220,8 @@ public class EmbeddingClassifierStrategyTests
         LabeledEmbedding[] more = [.. Enumerable.Range(0, 6).Select(i => new LabeledEmbedding(i % 3 == 0 ? "a" : "b", Vectors.RandomDirection(8, random)))];
         float[] query = Vectors.RandomDirection(8, random);
 
-        Prediction incremental = EmbeddingClassifier.Fit(first).WithExamples(more).Predict(query);
-        Prediction together = EmbeddingClassifier.Fit([.. first, .. more]).Predict(query);
+        Prediction incremental = EmbeddingClassifier.Fit(first, Raw).WithExamples(more).Predict(query);
+        Prediction together = EmbeddingClassifier.Fit([.. first, .. more], Raw).Predict(query);
 
         Assert.That(incremental.Scores.Select(s => s.Score), Is.EqualTo(together.Scores.Select(s => s.Score)).Within(1e-6));
     }
@@ -226,6 +229,6 @@ public class EmbeddingClassifierStrategyTests
     [Test]
     public void WithExamples_Throws_WhenDimensionsDiffer() =>
         Assert.That(
-            () => EmbeddingClassifier.Fit([Ex("a", 0), Ex("b", 90)]).WithExamples([new LabeledEmbedding("c", new float[7])]),
+            () => EmbeddingClassifier.Fit([Ex("a", 0), Ex("b", 90)], Raw).WithExamples([new LabeledEmbedding("c", new float[7])]),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("7 dimensions"));
 }

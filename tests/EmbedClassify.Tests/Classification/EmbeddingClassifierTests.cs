@@ -6,7 +6,10 @@ public class EmbeddingClassifierTests
 {
     private static LabeledEmbedding Ex(string label, float[] vector) => new(label, vector);
 
-    private static FewShotClassifierOptions With(ClassificationStrategy strategy) => new() { Strategy = strategy };
+    // These tests pin raw cosines, so they turn off the centering that is on by default.
+    private static readonly FewShotClassifierOptions Raw = new() { CenterEmbeddings = false };
+
+    private static FewShotClassifierOptions With(ClassificationStrategy strategy) => new() { Strategy = strategy, CenterEmbeddings = false };
 
     [TestCase(ClassificationStrategy.NearestCentroid)]
     [TestCase(ClassificationStrategy.KMeans)]
@@ -30,7 +33,7 @@ public class EmbeddingClassifierTests
     {
         // Examples of very different lengths: the centroid must weigh directions, not magnitudes.
         float[] a1 = [10, 0, 0], a2 = [0, 0.1f, 0], b1 = [0, 0, 3];
-        var classifier = EmbeddingClassifier.Fit([Ex("a", a1), Ex("a", a2), Ex("b", b1)]);
+        var classifier = EmbeddingClassifier.Fit([Ex("a", a1), Ex("a", a2), Ex("b", b1)], Raw);
         float[] query = [1, 2, 0.5f];
 
         Prediction prediction = classifier.Predict(query);
@@ -49,7 +52,7 @@ public class EmbeddingClassifierTests
     [Test]
     public void Predict_BreaksTiesTowardTheFirstLabel()
     {
-        var classifier = EmbeddingClassifier.Fit([Ex("first", Vectors.AtAngle(0)), Ex("second", Vectors.AtAngle(90))]);
+        var classifier = EmbeddingClassifier.Fit([Ex("first", Vectors.AtAngle(0)), Ex("second", Vectors.AtAngle(90))], Raw);
 
         Prediction prediction = classifier.Predict(Vectors.AtAngle(45));
 
@@ -63,7 +66,7 @@ public class EmbeddingClassifierTests
     [Test]
     public void Predict_ScoresZeroForEveryClass_WhenQueryIsZeroVector()
     {
-        var classifier = EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", Vectors.AtAngle(90))]);
+        var classifier = EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", Vectors.AtAngle(90))], Raw);
 
         Prediction prediction = classifier.Predict(new float[4]);
 
@@ -79,7 +82,7 @@ public class EmbeddingClassifierTests
     [TestCase(float.NegativeInfinity)]
     public void Predict_Throws_WhenQueryIsNotFinite(float bad)
     {
-        var classifier = EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", Vectors.AtAngle(90))]);
+        var classifier = EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", Vectors.AtAngle(90))], Raw);
         float[] query = Vectors.AtAngle(10);
         query[2] = bad;
 
@@ -94,7 +97,7 @@ public class EmbeddingClassifierTests
     [Test]
     public void Predict_Throws_WhenQueryHasWrongLength()
     {
-        var classifier = EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", Vectors.AtAngle(90))]);
+        var classifier = EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", Vectors.AtAngle(90))], Raw);
 
         var ex = Assert.Throws<ArgumentException>(() => classifier.Predict(new float[5]));
         Assert.Multiple(() =>
@@ -107,7 +110,7 @@ public class EmbeddingClassifierTests
     [Test]
     public void Score_WritesClassScoresWithoutAllocatingAResult_AndChecksDestinationLength()
     {
-        var classifier = EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", Vectors.AtAngle(90))]);
+        var classifier = EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", Vectors.AtAngle(90))], Raw);
         var scores = new float[2];
 
         int best = classifier.Score(Vectors.AtAngle(80), scores);
@@ -127,13 +130,13 @@ public class EmbeddingClassifierTests
     [Test]
     public void Fit_Throws_WhenNoExamples() =>
         Assert.That(
-            () => EmbeddingClassifier.Fit([]),
+            () => EmbeddingClassifier.Fit([], Raw),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("At least one example"));
 
     [Test]
     public void Fit_Throws_WhenOnlyOneClass() =>
         Assert.That(
-            () => EmbeddingClassifier.Fit([Ex("only", Vectors.AtAngle(0)), Ex("only", Vectors.AtAngle(10))]),
+            () => EmbeddingClassifier.Fit([Ex("only", Vectors.AtAngle(0)), Ex("only", Vectors.AtAngle(10))], Raw),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("at least two classes"));
 
     [TestCase(null, "null label")]
@@ -141,14 +144,14 @@ public class EmbeddingClassifierTests
     [TestCase("  ", "blank label")]
     public void Fit_Throws_WhenLabelIsMissing(string? label, string expected) =>
         Assert.That(
-            () => EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex(label!, Vectors.AtAngle(10))]),
+            () => EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex(label!, Vectors.AtAngle(10))], Raw),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("examples")
                 .And.Message.Contains("examples[1]").And.Message.Contains(expected));
 
     [Test]
     public void Fit_Throws_WhenDimensionsDiffer() =>
         Assert.That(
-            () => EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0, 4)), Ex("b", Vectors.AtAngle(10, 5))]),
+            () => EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0, 4)), Ex("b", Vectors.AtAngle(10, 5))], Raw),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("examples")
                 .And.Message.Contains("examples[1] has 5 dimensions but the first example has 4"));
 
@@ -159,7 +162,7 @@ public class EmbeddingClassifierTests
         float[] vector = Vectors.AtAngle(10);
         vector[3] = bad;
         Assert.That(
-            () => EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", vector)]),
+            () => EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", vector)], Raw),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("NaN or infinity"));
     }
 
@@ -168,10 +171,10 @@ public class EmbeddingClassifierTests
         Assert.Multiple(() =>
         {
             Assert.That(
-                () => EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", new float[4])]),
+                () => EmbeddingClassifier.Fit([Ex("a", Vectors.AtAngle(0)), Ex("b", new float[4])], Raw),
                 Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("all zeros"));
             Assert.That(
-                () => EmbeddingClassifier.Fit([Ex("a", []), Ex("b", [])]),
+                () => EmbeddingClassifier.Fit([Ex("a", []), Ex("b", [])], Raw),
                 Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("empty vector"));
         });
 

@@ -40,7 +40,9 @@ public class FewShotClassifierTests
         Assert.Multiple(() =>
         {
             Assert.That(generator.Calls, Has.Count.EqualTo(1));
-            Assert.That(generator.TextsSent, Is.EqualTo(Examples.Select(e => e.Text)));
+
+            // The labels read as words, so they are embedded too, in the same call, as their classes' descriptions.
+            Assert.That(generator.TextsSent, Is.EqualTo(Examples.Select(e => e.Text).Concat(["spam", "ham"])));
         });
     }
 
@@ -70,8 +72,14 @@ public class FewShotClassifierTests
                 () => FewShotClassifier.CreateAsync(generator, Examples, ["fine", ""], new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans }),
                 Throws.ArgumentException.With.Property("ParamName").EqualTo("unlabeledTexts").And.Message.Contains("unlabeledTexts[1]"));
             Assert.That(
-                () => FewShotClassifier.CreateAsync(generator, Examples, ["unlabelled text"]),
-                Throws.ArgumentException.With.Property("ParamName").EqualTo("unlabeledTexts").And.Message.Contains("KMeans"));
+                () => FewShotClassifier.CreateAsync(generator, Examples, ["unlabelled text"], new FewShotClassifierOptions { Strategy = ClassificationStrategy.KNearestNeighbors }),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("unlabeledTexts").And.Message.Contains("KNearestNeighbors"));
+            Assert.That(
+                () => FewShotClassifier.CreateAsync(generator, Examples, new FewShotClassifierOptions { Neighbors = 0, WordWeight = -1 }),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("options").And.Message.Contains("Neighbors is 0").And.Message.Contains("WordWeight is -1"));
+            Assert.That(
+                () => FewShotClassifier.CreateAsync(generator, Examples, new FewShotClassifierOptions { LabelDescriptions = { ["billing"] = "invoices" } }),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("options").And.Message.Contains("'billing', which no example has"));
         });
         Assert.That(generator.Calls, Is.Empty, "nothing may be paid for before the input is known to be valid");
     }
@@ -162,7 +170,7 @@ public class FewShotClassifierTests
         Assert.Multiple(() =>
         {
             Assert.That(generator.Calls, Has.Count.EqualTo(3));
-            Assert.That(generator.Calls[1], Is.EqualTo(new[] { "invoice payment due", "pay the invoice" }));
+            Assert.That(generator.Calls[1], Is.EqualTo(new[] { "invoice payment due", "pay the invoice", "billing" }), "the new texts and the new label's name, nothing already embedded");
             Assert.That(prediction.Label, Is.EqualTo("billing"));
             Assert.That(classifier.Labels, Has.Count.EqualTo(2), "the original classifier is unchanged");
         });
@@ -175,7 +183,7 @@ public class FewShotClassifierTests
 
         Assert.That(
             () => FewShotClassifier.CreateAsync(generator, Examples),
-            Throws.InvalidOperationException.With.Message.Contains("returned 3 embeddings for 4 distinct inputs"));
+            Throws.InvalidOperationException.With.Message.Contains("returned 5 embeddings for 6 distinct inputs"));
     }
 
     [Test]

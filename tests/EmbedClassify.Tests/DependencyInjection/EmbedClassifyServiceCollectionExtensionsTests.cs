@@ -33,15 +33,19 @@ public class EmbedClassifyServiceCollectionExtensionsTests
                 "DetectUnknown": true,
                 "NoneLabel": "other",
                 "Seed": 9,
+                "WordWeight": 0.5,
+                "UnlabeledWeight": 12,
+                "LabelDescriptionWeight": 2,
+                "LabelNamesAsDescriptions": false,
+                "LabelDescriptions": { "billing": "questions about invoices", "Food & Drink": "restaurants and groceries" },
                 "Cache": { "BatchSize": 16, "MaxConcurrency": 2, "ModelIdentity": "minilm-l6" }
               }
             }
             """);
         using ServiceProvider provider = new ServiceCollection().AddEmbedClassify(configuration.GetSection("EmbedClassify")).BuildServiceProvider();
 
-        EmbedClassifyOptions options = provider.GetRequiredService<IOptions<EmbedClassifyOptions>>().Value;
-        FewShotClassifierOptions classifier = options.ToClassifierOptions();
-        CachingEmbeddingGeneratorOptions cache = options.Cache.ToCachingOptions();
+        FewShotClassifierOptions classifier = provider.GetRequiredService<IOptions<FewShotClassifierOptions>>().Value;
+        CachingEmbeddingGeneratorOptions cache = provider.GetRequiredService<IOptions<EmbedClassifyCacheOptions>>().Value.ToCachingOptions();
 
         Assert.Multiple(() =>
         {
@@ -54,6 +58,15 @@ public class EmbedClassifyServiceCollectionExtensionsTests
             Assert.That(classifier.DetectUnknown, Is.True);
             Assert.That(classifier.NoneLabel, Is.EqualTo("other"));
             Assert.That(classifier.Seed, Is.EqualTo(9));
+            Assert.That(classifier.WordWeight, Is.EqualTo(0.5));
+            Assert.That(classifier.UnlabeledWeight, Is.EqualTo(12));
+            Assert.That(classifier.LabelDescriptionWeight, Is.EqualTo(2));
+            Assert.That(classifier.LabelNamesAsDescriptions, Is.False);
+            Assert.That(classifier.LabelDescriptions, Is.EquivalentTo(new Dictionary<string, string>
+            {
+                ["billing"] = "questions about invoices",
+                ["Food & Drink"] = "restaurants and groceries",
+            }));
             Assert.That(cache.BatchSize, Is.EqualTo(16));
             Assert.That(cache.MaxConcurrency, Is.EqualTo(2));
             Assert.That(cache.ModelIdentity, Is.EqualTo("minilm-l6"));
@@ -65,9 +78,9 @@ public class EmbedClassifyServiceCollectionExtensionsTests
     {
         using ServiceProvider provider = new ServiceCollection().AddEmbedClassify(Json("{}").GetSection("EmbedClassify")).BuildServiceProvider();
 
-        EmbedClassifyOptions options = provider.GetRequiredService<IOptions<EmbedClassifyOptions>>().Value;
+        FewShotClassifierOptions actual = provider.GetRequiredService<IOptions<FewShotClassifierOptions>>().Value;
         var expected = new FewShotClassifierOptions();
-        FewShotClassifierOptions actual = options.ToClassifierOptions();
+        EmbedClassifyCacheOptions cacheOptions = provider.GetRequiredService<IOptions<EmbedClassifyCacheOptions>>().Value;
 
         Assert.Multiple(() =>
         {
@@ -76,7 +89,11 @@ public class EmbedClassifyServiceCollectionExtensionsTests
             Assert.That(actual.Clusters, Is.EqualTo(expected.Clusters));
             Assert.That(actual.MaxIterations, Is.EqualTo(expected.MaxIterations));
             Assert.That(actual.Seed, Is.EqualTo(expected.Seed));
-            Assert.That(options.Cache.BatchSize, Is.EqualTo(new CachingEmbeddingGeneratorOptions().BatchSize));
+            Assert.That(actual.CenterEmbeddings, Is.EqualTo(expected.CenterEmbeddings));
+            Assert.That(actual.WordWeight, Is.EqualTo(expected.WordWeight));
+            Assert.That(actual.LabelNamesAsDescriptions, Is.EqualTo(expected.LabelNamesAsDescriptions));
+            Assert.That(actual.LabelDescriptions, Is.Empty);
+            Assert.That(cacheOptions.BatchSize, Is.EqualTo(new CachingEmbeddingGeneratorOptions().BatchSize));
         });
     }
 
@@ -88,20 +105,24 @@ public class EmbedClassifyServiceCollectionExtensionsTests
             ["EmbedClassify:Neighbors"] = "0",
             ["EmbedClassify:Clusters"] = "-1",
             ["EmbedClassify:NoneLabel"] = " ",
-            ["EmbedClassify:Cache:BatchSize"] = "0",
+            ["EmbedClassify:WordWeight"] = "-1",
+            ["EmbedClassify:UnlabeledWeight"] = "NaN",
+            ["EmbedClassify:LabelDescriptions:billing"] = " ",
         });
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Multiple(() =>
         {
-            Assert.That(ex!.OptionsType, Is.EqualTo(typeof(EmbedClassifyOptions)));
+            Assert.That(ex!.OptionsType, Is.EqualTo(typeof(FewShotClassifierOptions)));
             Assert.That(ex.Failures, Is.EquivalentTo(new[]
             {
                 "EmbedClassify:Neighbors is 0; it must be at least 1.",
                 "EmbedClassify:Clusters is -1; it must be at least 1.",
                 "EmbedClassify:NoneLabel is blank; leave it out for no none-of-these label, or give the label.",
-                "EmbedClassify:Cache:BatchSize is 0; it must be at least 1.",
+                "EmbedClassify:WordWeight is -1; it must be a finite number of at least 0.",
+                "EmbedClassify:UnlabeledWeight is NaN; it must be a finite number of at least 0.",
+                "EmbedClassify:LabelDescriptions:billing is blank; there is nothing to embed.",
             }));
             Assert.That(ex.Message, Does.Contain("EmbedClassify:Neighbors is 0; it must be at least 1."));
         });
@@ -124,7 +145,7 @@ public class EmbedClassifyServiceCollectionExtensionsTests
 
         Assert.That(
             () => host.StartAsync(),
-            Throws.InvalidOperationException.With.Message.Contains("'Neighbours'").And.Message.Contains(nameof(EmbedClassifyOptions)));
+            Throws.InvalidOperationException.With.Message.Contains("'Neighbours'").And.Message.Contains("EmbedClassify:Neighbours").And.Message.Contains(nameof(FewShotClassifierOptions)));
     }
 
     [Test]
@@ -145,7 +166,7 @@ public class EmbedClassifyServiceCollectionExtensionsTests
         await host.StartAsync();
         await host.StopAsync();
 
-        Assert.That(host.Services.GetRequiredService<IOptions<EmbedClassifyOptions>>().Value.Strategy, Is.EqualTo(ClassificationStrategy.Auto));
+        Assert.That(host.Services.GetRequiredService<IOptions<FewShotClassifierOptions>>().Value.Strategy, Is.EqualTo(ClassificationStrategy.Auto));
     }
 
     [Test]
@@ -168,7 +189,7 @@ public class EmbedClassifyServiceCollectionExtensionsTests
             .AddEmbedClassify(o => o.Seed = 1)
             .BuildServiceProvider();
 
-        var ex = Assert.Throws<OptionsValidationException>(() => _ = provider.GetRequiredService<IOptions<EmbedClassifyOptions>>().Value);
+        var ex = Assert.Throws<OptionsValidationException>(() => _ = provider.GetRequiredService<IOptions<FewShotClassifierOptions>>().Value);
 
         Assert.That(ex!.Failures, Has.Exactly(1).Items);
     }
@@ -250,7 +271,7 @@ public class EmbedClassifyServiceCollectionExtensionsTests
         Assert.Multiple(() =>
         {
             Assert.That(first.Generator.GetService<CachingEmbeddingGenerator>(), Is.Not.Null);
-            Assert.That(inner.Calls.Select(c => c.Count), Is.EqualTo(new[] { 2, 2 }), "four examples in batches of two, and nothing the second time");
+            Assert.That(inner.Calls.Select(c => c.Count), Is.EqualTo(new[] { 2, 2, 2 }), "four examples and two label names in batches of two, and nothing the second time");
             Assert.That(second.Labels, Is.EqualTo(first.Labels));
         });
     }
@@ -265,7 +286,7 @@ public class EmbedClassifyServiceCollectionExtensionsTests
             Assert.That(() => EmbedClassifyServiceCollectionExtensions.AddEmbedClassify(null!, Json("{}")), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("services"));
             Assert.That(() => EmbedClassifyServiceCollectionExtensions.AddEmbedClassify(null!, _ => { }), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("services"));
             Assert.That(() => services.AddEmbedClassify((IConfiguration)null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("configuration"));
-            Assert.That(() => services.AddEmbedClassify((Action<EmbedClassifyOptions>)null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("configure"));
+            Assert.That(() => services.AddEmbedClassify((Action<FewShotClassifierOptions>)null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("configure"));
             Assert.That(() => ((EmbeddingGeneratorBuilder<string, Embedding<float>>)null!).UseConfiguredEmbeddingCache(), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("builder"));
         });
     }

@@ -15,7 +15,7 @@ public class FewShotClassifierFactoryTests
     [Test]
     public void Constructor_ChecksItsArguments()
     {
-        var options = new StaticOptionsMonitor(new EmbedClassifyOptions());
+        var options = new StaticOptionsMonitor(new FewShotClassifierOptions());
 
         Assert.Multiple(() =>
         {
@@ -27,7 +27,7 @@ public class FewShotClassifierFactoryTests
     [Test]
     public void CreateAsync_ChecksItsArguments()
     {
-        var factory = new FewShotClassifierFactory(BagOfWords.Generator(), new StaticOptionsMonitor(new EmbedClassifyOptions()));
+        var factory = new FewShotClassifierFactory(BagOfWords.Generator(), new StaticOptionsMonitor(new FewShotClassifierOptions()));
 
         Assert.Multiple(() =>
         {
@@ -39,7 +39,7 @@ public class FewShotClassifierFactoryTests
     [Test]
     public async Task CreateAsync_ReadsTheCurrentOptions_OnEveryCall()
     {
-        var options = new EmbedClassifyOptions();
+        var options = new FewShotClassifierOptions();
         var factory = new FewShotClassifierFactory(BagOfWords.Generator(), new StaticOptionsMonitor(options));
 
         FewShotClassifier before = await factory.CreateAsync(Examples);
@@ -57,7 +57,7 @@ public class FewShotClassifierFactoryTests
     public async Task CreateAsync_LogsASummary_WithoutAnyText()
     {
         var logger = new ListLogger();
-        var factory = new FewShotClassifierFactory(BagOfWords.Generator(), new StaticOptionsMonitor(new EmbedClassifyOptions()), new TypedLogger(logger));
+        var factory = new FewShotClassifierFactory(BagOfWords.Generator(), new StaticOptionsMonitor(new FewShotClassifierOptions()), new TypedLogger(logger));
 
         await factory.CreateAsync(Examples);
 
@@ -70,13 +70,13 @@ public class FewShotClassifierFactoryTests
         });
     }
 
-    private sealed class StaticOptionsMonitor(EmbedClassifyOptions value) : IOptionsMonitor<EmbedClassifyOptions>
+    private sealed class StaticOptionsMonitor(FewShotClassifierOptions value) : IOptionsMonitor<FewShotClassifierOptions>
     {
-        public EmbedClassifyOptions CurrentValue => value;
+        public FewShotClassifierOptions CurrentValue => value;
 
-        public EmbedClassifyOptions Get(string? name) => value;
+        public FewShotClassifierOptions Get(string? name) => value;
 
-        public IDisposable? OnChange(Action<EmbedClassifyOptions, string?> listener) => null;
+        public IDisposable? OnChange(Action<FewShotClassifierOptions, string?> listener) => null;
     }
 
     private sealed class TypedLogger(ListLogger inner) : ILogger<FewShotClassifierFactory>

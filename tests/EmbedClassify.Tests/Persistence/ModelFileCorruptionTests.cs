@@ -67,11 +67,11 @@ public class ModelFileCorruptionTests
     public void Load_RefusesAFutureSchemaVersion_SayingWhichVersions()
     {
         byte[] future = [.. Valid];
-        BinaryPrimitives.WriteUInt32LittleEndian(future.AsSpan(8), 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(future.AsSpan(8), 3);
 
         Assert.That(
             () => ModelFiles.Load(future),
-            Throws.TypeOf<InvalidDataException>().With.Message.Contains("schema version 2").And.Message.Contains("reads schema version 1"));
+            Throws.TypeOf<InvalidDataException>().With.Message.Contains("schema version 3").And.Message.Contains("reads schema version 2"));
     }
 
     [Test]

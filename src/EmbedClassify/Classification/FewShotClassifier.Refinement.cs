@@ -1,8 +1,8 @@
-using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace EmbedClassify;
 
-public sealed partial class HybridClassifier
+public sealed partial class FewShotClassifier
 {
     // Expectation-maximization settles within a few rounds; later rounds move no prediction measurably.
     private const int RefinementRounds = 10;
@@ -13,15 +13,17 @@ public sealed partial class HybridClassifier
     /// probabilities the combined views give it; returns the refined embedding and word views.
     /// </summary>
     private static (EmbeddingClassifier Embedding, WordView? Words) Refine(
-        Views views,
+        EmbeddingClassifier embedding,
+        float embeddingScale,
+        WordView? baseWords,
+        float wordScale,
         float[] exampleSums,
-        ReadOnlySpan<ReadOnlyMemory<float>> vectors,
-        string[] texts,
+        ReadOnlyMemory<float>[] vectors,
+        TermVector[] terms,
         double unlabeledWeight,
         CancellationToken cancellationToken)
     {
-        EmbeddingClassifier embedding = views.Embedding;
-        int count = texts.Length;
+        int count = vectors.Length;
         int classCount = embedding.Labels.Count;
         int dimensions = embedding.Dimensions;
 
@@ -36,48 +38,24 @@ public sealed partial class HybridClassifier
             embedding.Compared(vectors[i].Span, compared.AsSpan(i * dimensions, dimensions));
         }
 
-        TermVector[] terms = views.Words is null ? [] : [.. texts.Select(views.Words.Vectorize)];
-
-        // The compression view is not refined (it compares with examples, not centroids), so its logits are fixed.
-        float[]? compressionLogits = null;
-        if (views.Compression is not null)
-        {
-            compressionLogits = new float[count * classCount];
-            IReadOnlyList<Prediction> predictions = views.Compression.PredictBatch(texts, cancellationToken);
-            for (int i = 0; i < count; i++)
-            {
-                for (int c = 0; c < classCount; c++)
-                {
-                    compressionLogits[(i * classCount) + c] = predictions[i].Scores[c].Score * views.CompressionScale;
-                }
-            }
-        }
-
         float[] centroids = UnitRows((float[])exampleSums.Clone(), dimensions);
-        WordView? words = views.Words;
+        WordView? words = baseWords;
         var logits = new float[count * classCount];
         var weights = new float[count * classCount];
         var wordScores = new float[classCount];
+        var sums = new float[exampleSums.Length];
         for (int round = 0; round < RefinementRounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             VectorMath.DotMatrix(compared, centroids, dimensions, logits);
-            VectorMath.Scale(logits, views.EmbeddingScale);
+            VectorMath.Scale(logits, embeddingScale);
             for (int i = 0; i < count; i++)
             {
                 Span<float> row = logits.AsSpan(i * classCount, classCount);
-                if (words is not null)
+                if (words is not null && i < terms.Length)
                 {
                     words.Score(terms[i], wordScores);
-                    for (int c = 0; c < classCount; c++)
-                    {
-                        row[c] += wordScores[c] * views.WordScale;
-                    }
-                }
-
-                if (compressionLogits is not null)
-                {
-                    VectorMath.Add(compressionLogits.AsSpan(i * classCount, classCount), row);
+                    TensorPrimitives.MultiplyAdd(wordScores, wordScale, row, row);
                 }
 
                 Span<float> textWeights = weights.AsSpan(i * classCount, classCount);
@@ -87,19 +65,24 @@ public sealed partial class HybridClassifier
             }
 
             // Refitting from the fixed original views each round (not from the last refined ones) keeps the examples'
-            // weight the same in every round.
-            float[] sums = (float[])exampleSums.Clone();
+            // weight the same in every round. Class by class, the weighted texts are one matrix product: sums = Wᵀ X.
+            exampleSums.CopyTo(sums, 0);
             for (int i = 0; i < count; i++)
             {
                 ReadOnlySpan<float> text = compared.AsSpan(i * dimensions, dimensions);
                 for (int c = 0; c < classCount; c++)
                 {
-                    AddScaled(text, weights[(i * classCount) + c], sums.AsSpan(c * dimensions, dimensions));
+                    float weight = weights[(i * classCount) + c];
+                    if (weight != 0)
+                    {
+                        Span<float> sum = sums.AsSpan(c * dimensions, dimensions);
+                        TensorPrimitives.MultiplyAdd(text, weight, sum, sum);
+                    }
                 }
             }
 
-            centroids = UnitRows(sums, dimensions);
-            words = views.Words?.WithWeightedTexts(terms, weights);
+            centroids = UnitRows((float[])sums.Clone(), dimensions);
+            words = baseWords is null || terms.Length == 0 ? baseWords : baseWords.WithWeightedTexts(terms, weights);
         }
 
         return (embedding.WithCentroids(centroids), words);
@@ -114,31 +97,4 @@ public sealed partial class HybridClassifier
 
         return matrix;
     }
-
-    private static void AddScaled(ReadOnlySpan<float> source, float factor, Span<float> destination)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var scale = new Vector<float>(factor);
-            for (; i <= source.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                (new Vector<float>(source[i..]) * scale + new Vector<float>(destination[i..])).CopyTo(destination[i..]);
-            }
-        }
-
-        for (; i < source.Length; i++)
-        {
-            destination[i] += factor * source[i];
-        }
-    }
-
-    /// <summary>The fitted views and the factors that put their scores on one logit scale.</summary>
-    private sealed record Views(
-        EmbeddingClassifier Embedding,
-        float EmbeddingScale,
-        WordView? Words,
-        float WordScale,
-        CompressionClassifier? Compression,
-        float CompressionScale);
 }

@@ -1,0 +1,153 @@
+namespace EmbedClassify;
+
+public sealed partial class FewShotClassifier
+{
+    // Leave-one-out over more examples than this adds cost without changing a temperature or threshold estimate much.
+    private const int MaxCalibrationExamples = 200;
+
+    /// <summary>
+    /// Fits each view's scale and the final temperature on one shared set of held-out examples, and returns the top
+    /// probability each held-out example received (for the unknown threshold).
+    /// </summary>
+    /// <remarks>
+    /// Each view is first divided by the temperature that fits its own held-out scores best, so views of different
+    /// sharpness meet on one logit scale; then one temperature over their sum corrects for the views agreeing with each
+    /// other (two confident views that make the same call should not multiply their confidence).
+    /// </remarks>
+    private static (float EmbeddingScale, float WordScale, float Temperature, float[] HeldOutTop) CalibrateScales(
+        EmbeddingClassifier embedding, WordView? words, FewShotClassifierOptions options)
+    {
+        int classCount = embedding.Labels.Count;
+        int[] candidates = EmbeddingClassifier.CalibrationCandidates(embedding.ExampleClasses, classCount, options.Seed, MaxCalibrationExamples);
+        (float[][] embedded, int[] truth) = embedding.LeaveOneOutScores(candidates);
+        float embeddingScale = 1 / EmbeddingClassifier.FitTemperature(embedded, truth, classCount);
+        float wordScale = 0;
+        float[][]? worded = null;
+        if (words is not null)
+        {
+            (worded, _) = words.LeaveOneOutScores(candidates);
+            wordScale = (float)options.WordWeight / EmbeddingClassifier.FitTemperature(worded, truth, classCount);
+        }
+
+        if (truth.Length == 0)
+        {
+            // Nothing can be held out (one example per class): the logits stay as the view temperatures made them.
+            return (embeddingScale, wordScale, 1, []);
+        }
+
+        var logits = new float[truth.Length][];
+        for (int n = 0; n < truth.Length; n++)
+        {
+            logits[n] = new float[classCount];
+            for (int c = 0; c < classCount; c++)
+            {
+                logits[n][c] = (embedded[n][c] * embeddingScale) + (worded is null ? 0 : worded[n][c] * wordScale);
+            }
+        }
+
+        float temperature = EmbeddingClassifier.FitTemperature(logits, truth, classCount);
+        var top = new float[truth.Length];
+        for (int n = 0; n < truth.Length; n++)
+        {
+            EmbeddingClassifier.Softmax(logits[n], temperature);
+            top[n] = logits[n].Max();
+        }
+
+        return (embeddingScale, wordScale, temperature, top);
+    }
+
+    /// <summary>Calibrates a classifier made from an embedding classifier alone (no word view).</summary>
+    private static Calibration Calibrate(EmbeddingClassifier model, WordView? words, FewShotClassifierOptions options, TermVector[] noneTerms)
+    {
+        (float embeddingScale, float wordScale, float temperature, float[] top) = CalibrateScales(model, words, options);
+        var calibration = new Calibration(embeddingScale, wordScale, temperature, 0);
+        return calibration with { UnknownThreshold = UnknownThresholdOf(top, NoneTopProbabilities(model, words, calibration, noneTerms)) };
+    }
+
+    /// <summary>Returns this classifier with its unknown threshold fitted from the held-out examples' top probabilities.</summary>
+    private FewShotClassifier WithUnknownThreshold(float[] heldOutTop)
+    {
+        float threshold = UnknownThresholdOf(heldOutTop, NoneTopProbabilities(_embedding, _words, _calibration, _memory.NoneTerms));
+        return new FewShotClassifier(Generator, _embedding, _words, _options, _calibration with { UnknownThreshold = threshold }, _memory);
+    }
+
+    /// <summary>The top probability the fitted classifier gives each "none" example.</summary>
+    private static float[] NoneTopProbabilities(EmbeddingClassifier embedding, WordView? words, Calibration calibration, TermVector[] noneTerms)
+    {
+        ReadOnlyMemory<float>[] none = embedding.NoneRows();
+        var top = new float[none.Length];
+        var logits = new float[embedding.Labels.Count];
+        var scratch = new float[embedding.Labels.Count];
+        for (int i = 0; i < none.Length; i++)
+        {
+            embedding.Score(none[i].Span, logits);
+            Combine(logits, words, i < noneTerms.Length ? noneTerms[i] : null, scratch, calibration);
+            top[i] = logits.Max();
+        }
+
+        return top;
+    }
+
+    /// <summary>
+    /// Returns the 5th percentile of the held-out top probabilities, so that about 19 in 20 texts like the examples
+    /// pass; with "none" examples, the cut that best separates both groups (highest mean of both pass rates; the lowest
+    /// such cut). 0, which flags nothing, when nothing was held out.
+    /// </summary>
+    private static float UnknownThresholdOf(float[] known, float[] none)
+    {
+        if (known.Length == 0)
+        {
+            return 0;
+        }
+
+        known = [.. known.Order()];
+        if (none.Length == 0)
+        {
+            double position = 0.05 * (known.Length - 1);
+            int below = (int)Math.Floor(position);
+            int above = Math.Min(below + 1, known.Length - 1);
+            return (float)(known[below] + ((position - below) * (known[above] - known[below])));
+        }
+
+        // A text passes when its top probability is at least the cut, so the candidate cuts are each known value (it
+        // still passes) and the next float above each none value (it no longer does). Both lists are sorted, so each
+        // pass rate is a binary search.
+        float[] sortedNone = [.. none.Order()];
+        float best = known[0];
+        double bestBalance = -1;
+        foreach (float cut in known.Concat(none.Select(MathF.BitIncrement)).Order())
+        {
+            double balance = ((known.Length - LowerBound(known, cut)) / (double)known.Length) + (LowerBound(sortedNone, cut) / (double)sortedNone.Length);
+            if (balance > bestBalance)
+            {
+                bestBalance = balance;
+                best = cut;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Returns the number of values below <paramref name="cut"/> in a sorted array.</summary>
+    private static int LowerBound(float[] sorted, float cut)
+    {
+        int low = 0, high = sorted.Length;
+        while (low < high)
+        {
+            int middle = (low + high) >>> 1;
+            if (sorted[middle] < cut)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>The factors that put each view on one logit scale, the temperature of their sum, and the unknown threshold.</summary>
+    internal readonly record struct Calibration(float EmbeddingScale, float WordScale, float Temperature, float UnknownThreshold);
+}

@@ -1,0 +1,244 @@
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace EmbedClassify;
+
+public sealed partial class FewShotClassifier
+{
+    private const int CalibrationSectionVersion = 1;
+
+    /// <summary>Returns the model file of this classifier: one section per view, plus the calibration that combines them.</summary>
+    internal byte[] ToModelFile(ModelIdentity identity, bool includeTexts)
+    {
+        if (includeTexts && (_memory.ExampleTexts is null || (_embedding.NoneRows().Length > 0 && _memory.NoneTexts is null)
+            || (_embedding.UnlabeledCount > 0 && _memory.UnlabeledTexts is null && _words is not null)))
+        {
+            throw new InvalidOperationException("The texts cannot be included: this classifier does not keep its example texts.");
+        }
+
+        DateTime created = DateTime.UtcNow;
+        var sections = new List<ModelSection>
+        {
+            new(ModelSection.EmbeddingName, 1, _embedding.ToModelFile(identity, exampleTexts: null, created)),
+            new(ModelSection.CalibrationName, CalibrationSectionVersion, WriteCalibration()),
+        };
+        if (_words is not null)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            {
+                _words.WriteTo(writer);
+            }
+
+            sections.Add(new(ModelSection.WordsName, 1, stream.ToArray()));
+        }
+
+        SavedTexts? texts = includeTexts
+            ? new SavedTexts([.. _memory.ExampleTexts!], _memory.NoneTexts ?? [], _memory.UnlabeledTexts ?? [])
+            : null;
+        return ModelFile.WriteClassifier(identity, [.. Labels], _options, sections, texts, created);
+    }
+
+    /// <summary>Builds a classifier from a verified schema-2 file; every section is checked before anything is built.</summary>
+    internal static FewShotClassifier FromContents(IEmbeddingGenerator<string, Embedding<float>> generator, ClassifierContents contents, ModelIdentity? expected)
+    {
+        EmbeddingClassifier embedding = EmbeddingClassifier.FromContents(contents.Embedding, expected);
+        WordView? words = null;
+        if (contents.Sections.TryGetValue(ModelSection.WordsName, out ModelSection? wordsSection))
+        {
+            RequireVersion(wordsSection, 1);
+            words = Decode(wordsSection, reader => WordView.ReadFrom(reader));
+            if (words.ClassCount != embedding.Labels.Count)
+            {
+                throw ModelFile.Invalid("the word view's classes differ from the embedding view's");
+            }
+        }
+
+        if (words is null != contents.Options.WordWeight is 0)
+        {
+            throw ModelFile.Invalid("the word view is stored exactly when the options weigh it, and this file disagrees");
+        }
+
+        ModelSection calibrationSection = contents.Sections.GetValueOrDefault(ModelSection.CalibrationName) ?? throw ModelFile.Invalid("the file has no calibration section");
+        RequireVersion(calibrationSection, CalibrationSectionVersion);
+        (Calibration calibration, Description[] descriptions, TermVector[] noneTerms, TermVector[] unlabeledTerms) =
+            Decode(calibrationSection, reader => ReadCalibration(reader, embedding, words));
+        if (noneTerms.Length != (words is null ? 0 : embedding.NoneRows().Length))
+        {
+            throw ModelFile.Invalid("the calibration section's none examples differ from the embedding view's");
+        }
+
+        foreach (string known in contents.Sections.Keys)
+        {
+            if (known is not (ModelSection.EmbeddingName or ModelSection.WordsName or ModelSection.CalibrationName))
+            {
+                throw ModelFile.Invalid($"the file has a section '{known}' that this library does not know");
+            }
+        }
+
+        SavedTexts? texts = contents.Texts;
+        if (texts is not null && texts.Unlabeled.Length != 0 && texts.Unlabeled.Length != embedding.UnlabeledCount)
+        {
+            throw ModelFile.Invalid("the header's unlabelled texts are not one per unlabelled vector");
+        }
+
+        bool refined = contents.Options.Strategy == ClassificationStrategy.NearestCentroid && embedding.UnlabeledCount > 0;
+        var memory = new TrainingMemory(
+            texts?.Examples,
+            texts?.None,
+            noneTerms,
+            texts is { Unlabeled.Length: > 0 } ? texts.Unlabeled : null,
+            unlabeledTerms,
+            descriptions,
+            refined ? embedding.UnlabeledCount : 0);
+        return new FewShotClassifier(generator, embedding, words, contents.Options, calibration, memory);
+    }
+
+    private byte[] WriteCalibration()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(_calibration.EmbeddingScale);
+            writer.Write(_calibration.WordScale);
+            writer.Write(_calibration.Temperature);
+            writer.Write(_calibration.UnknownThreshold);
+            writer.Write(_memory.Descriptions.Length);
+            foreach (Description description in _memory.Descriptions)
+            {
+                writer.Write(description.Label);
+                writer.Write(description.Text);
+                writer.Write(description.Vector.Length);
+                foreach (float value in description.Vector.Span)
+                {
+                    writer.Write(value);
+                }
+            }
+
+            WriteTerms(writer, _memory.NoneTerms);
+            WriteTerms(writer, _memory.UnlabeledTerms);
+        }
+
+        return stream.ToArray();
+    }
+
+    private static void WriteTerms(BinaryWriter writer, TermVector[] terms)
+    {
+        writer.Write(terms.Length);
+        foreach (TermVector text in terms)
+        {
+            writer.Write(text.Terms.Length);
+            foreach (int term in text.Terms)
+            {
+                writer.Write(term);
+            }
+
+            foreach (float weight in text.Weights)
+            {
+                writer.Write(weight);
+            }
+        }
+    }
+
+    private static (Calibration, Description[], TermVector[], TermVector[]) ReadCalibration(BinaryReader reader, EmbeddingClassifier embedding, WordView? words)
+    {
+        var calibration = new Calibration(Finite(reader.ReadSingle()), Finite(reader.ReadSingle()), Finite(reader.ReadSingle()), Finite(reader.ReadSingle()));
+        if (calibration.Temperature <= 0)
+        {
+            throw ModelFile.Invalid("the calibration temperature is not positive");
+        }
+
+        var descriptions = new Description[Count(reader, 8)];
+        for (int i = 0; i < descriptions.Length; i++)
+        {
+            string label = reader.ReadString();
+            string text = reader.ReadString();
+            if (!embedding.Labels.Contains(label) || string.IsNullOrWhiteSpace(text) || reader.ReadInt32() != embedding.Dimensions)
+            {
+                throw ModelFile.Invalid("a label description names no class, is blank or has the wrong dimension count");
+            }
+
+            var vector = new float[embedding.Dimensions];
+            for (int d = 0; d < vector.Length; d++)
+            {
+                vector[d] = Finite(reader.ReadSingle());
+            }
+
+            descriptions[i] = new Description(label, text, vector);
+        }
+
+        TermVector[] none = ReadTerms(reader, words);
+        TermVector[] unlabeled = ReadTerms(reader, words);
+        if (reader.BaseStream.Position != reader.BaseStream.Length)
+        {
+            throw ModelFile.Invalid("the calibration section has bytes after its end");
+        }
+
+        return (calibration, descriptions, none, unlabeled);
+    }
+
+    private static TermVector[] ReadTerms(BinaryReader reader, WordView? words)
+    {
+        var texts = new TermVector[Count(reader, 4)];
+        if (texts.Length > 0 && words is null)
+        {
+            throw ModelFile.Invalid("word vectors are stored without a word view");
+        }
+
+        for (int i = 0; i < texts.Length; i++)
+        {
+            int length = Count(reader, 8);
+            var terms = new int[length];
+            var weights = new float[length];
+            for (int k = 0; k < length; k++)
+            {
+                terms[k] = reader.ReadInt32();
+                if ((uint)terms[k] >= (uint)words!.TermCount)
+                {
+                    throw ModelFile.Invalid("a word vector names a term the word view does not have");
+                }
+            }
+
+            for (int k = 0; k < length; k++)
+            {
+                weights[k] = Finite(reader.ReadSingle());
+            }
+
+            texts[i] = new TermVector(terms, weights);
+        }
+
+        return texts;
+    }
+
+    /// <summary>Reads a count and checks that that many items of at least <paramref name="bytesEach"/> bytes can still follow.</summary>
+    private static int Count(BinaryReader reader, int bytesEach)
+    {
+        int count = reader.ReadInt32();
+        long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+        return count >= 0 && (long)count * bytesEach <= remaining ? count : throw ModelFile.Invalid("a count is negative or larger than the data that follows");
+    }
+
+    private static float Finite(float value) => float.IsFinite(value) ? value : throw ModelFile.Invalid("a stored number is NaN or infinite");
+
+    private static void RequireVersion(ModelSection section, int version)
+    {
+        if (section.Version != version)
+        {
+            throw ModelFile.Invalid($"the {section.Name} section has version {section.Version}, which this library does not read");
+        }
+    }
+
+    /// <summary>Decodes a section with its owner's reader; a short or malformed section is an <see cref="InvalidDataException"/>.</summary>
+    private static T Decode<T>(ModelSection section, Func<BinaryReader, T> read)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(section.Data, writable: false), Encoding.UTF8);
+            return read(reader);
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or DecoderFallbackException or FormatException)
+        {
+            throw new InvalidDataException($"The model file is invalid: its {section.Name} section is malformed ({e.Message}).", e);
+        }
+    }
+}
