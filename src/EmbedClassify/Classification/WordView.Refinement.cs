@@ -7,17 +7,138 @@ internal sealed partial class WordView
     // keeps refinement over thousands of classes proportional to the weights that matter, not to texts × classes.
     private const float NegligibleWeight = 1e-6f;
 
+    // Refinement keeps one dense row of class sums per term the texts have while there are at most this many
+    // (term, class) cells (128 MiB of doubles): with dense weights every such cell is filled anyway, and a dense row is
+    // the fastest way to add them. Past it (thousands of classes), sums are built class by class over the weights that
+    // are not negligible.
+    private const long DenseRefinementCells = 1L << 24;
+
     /// <summary>
     /// Returns a view whose class centroids are the examples' sums plus <paramref name="texts"/> weighted per class by
     /// <paramref name="classWeights"/> (row-major, one row of class weights per text); terms no example has stay out.
     /// </summary>
     /// <remarks>
-    /// A weight below a millionth of its text's largest weight is skipped (see <see cref="NegligibleWeight"/>); the
-    /// others are added in the order a dense term × class table adds them, so with no skipped weight the centroids are
-    /// the same to the bit. The result keeps this view's examples: its <see cref="LeaveOneOutScores()"/> and
-    /// <see cref="WithExamples"/> are those of the unrefined view.
+    /// Sums are added in the order a dense term × class table adds them. While the terms the texts have times the classes
+    /// stay under <see cref="DenseRefinementCells"/>, every weight is added and the centroids are those of the dense table
+    /// to the bit; past it, a weight below a millionth of its text's largest weight is skipped
+    /// (see <see cref="NegligibleWeight"/>). The result keeps this view's examples: its
+    /// <see cref="LeaveOneOutScores()"/> and <see cref="WithExamples"/> are those of the unrefined view.
     /// </remarks>
     public WordView WithWeightedTexts(TermVector[] texts, ReadOnlySpan<float> classWeights)
+    {
+        // Each term the texts have gets a slot, in ascending term order.
+        var slots = new int[_terms.Count];
+        foreach (TermVector text in texts)
+        {
+            foreach (int term in text.Terms)
+            {
+                slots[term] = 1;
+            }
+        }
+
+        int touched = 0;
+        for (int t = 0; t < slots.Length; t++)
+        {
+            slots[t] = slots[t] == 1 ? touched++ : -1;
+        }
+
+        return (long)touched * _classCount <= DenseRefinementCells
+            ? WithWeightedTextsDense(texts, classWeights, slots, touched)
+            : WithWeightedTextsSparse(texts, classWeights);
+    }
+
+    /// <summary>Refines with one dense row of class sums per term the texts have; the other terms keep the examples' sums.</summary>
+    private WordView WithWeightedTextsDense(TermVector[] texts, ReadOnlySpan<float> classWeights, int[] slots, int touched)
+    {
+        int classCount = _classCount;
+        var rows = new double[touched * classCount];
+        for (int t = 0; t < slots.Length; t++)
+        {
+            if (slots[t] >= 0)
+            {
+                for (int p = _sumOffsets[t]; p < _sumOffsets[t + 1]; p++)
+                {
+                    rows[(slots[t] * classCount) + _sumClasses[p]] = _sumValues[p];
+                }
+            }
+        }
+
+        for (int i = 0; i < texts.Length; i++)
+        {
+            ReadOnlySpan<float> weights = classWeights.Slice(i * classCount, classCount);
+            TermVector text = texts[i];
+            for (int k = 0; k < text.Terms.Length; k++)
+            {
+                Span<double> row = rows.AsSpan(slots[text.Terms[k]] * classCount, classCount);
+                float weight = text.Weights[k];
+                for (int c = 0; c < row.Length; c++)
+                {
+                    row[c] += weights[c] * weight;
+                }
+            }
+        }
+
+        // Terms ascending, as the dense table's squared norms and the term-major layout both need; zero cells are left out.
+        var squaredNorms = new double[classCount];
+        var offsets = new int[slots.Length + 1];
+        for (int t = 0; t < slots.Length; t++)
+        {
+            int entries = 0;
+            if (slots[t] < 0)
+            {
+                for (int p = _sumOffsets[t]; p < _sumOffsets[t + 1]; p++)
+                {
+                    squaredNorms[_sumClasses[p]] += _sumValues[p] * _sumValues[p];
+                }
+
+                entries = _sumOffsets[t + 1] - _sumOffsets[t];
+            }
+            else
+            {
+                ReadOnlySpan<double> row = rows.AsSpan(slots[t] * classCount, classCount);
+                for (int c = 0; c < row.Length; c++)
+                {
+                    squaredNorms[c] += row[c] * row[c];
+                    entries += row[c] != 0 ? 1 : 0;
+                }
+            }
+
+            offsets[t + 1] = offsets[t] + entries;
+        }
+
+        double[] inverseNorms = [.. squaredNorms.Select(s => s > 0 ? 1 / Math.Sqrt(s) : 0)];
+        var classes = new int[offsets[^1]];
+        var centroids = new float[offsets[^1]];
+        for (int t = 0; t < slots.Length; t++)
+        {
+            int slot = offsets[t];
+            if (slots[t] < 0)
+            {
+                for (int p = _sumOffsets[t]; p < _sumOffsets[t + 1]; p++, slot++)
+                {
+                    classes[slot] = _sumClasses[p];
+                    centroids[slot] = (float)(_sumValues[p] * inverseNorms[_sumClasses[p]]);
+                }
+            }
+            else
+            {
+                ReadOnlySpan<double> row = rows.AsSpan(slots[t] * classCount, classCount);
+                for (int c = 0; c < row.Length; c++)
+                {
+                    if (row[c] != 0)
+                    {
+                        classes[slot] = c;
+                        centroids[slot++] = (float)(row[c] * inverseNorms[c]);
+                    }
+                }
+            }
+        }
+
+        return new WordView(this, offsets, classes, centroids);
+    }
+
+    /// <summary>Refines class by class over the weights that are not negligible, for more (term, class) cells than a dense row per term allows.</summary>
+    internal WordView WithWeightedTextsSparse(TermVector[] texts, ReadOnlySpan<float> classWeights)
     {
         // Each class's texts with the weights worth adding, texts ascending, from one pass over the dense weights.
         var counts = new int[_classCount + 1];

@@ -62,8 +62,9 @@ public class WordViewSparseTests
         });
     }
 
-    [Test]
-    public void WithWeightedTexts_IsBitIdenticalToTheDenseTable_WhenNoWeightIsNegligible()
+    [TestCase(false, TestName = "WithWeightedTexts_IsBitIdenticalToTheDenseTable")]
+    [TestCase(true, TestName = "WithWeightedTextsSparse_IsBitIdenticalToTheDenseTable_WhenNoWeightIsNegligible")]
+    public void WithWeightedTexts_IsBitIdenticalToTheDenseTable(bool classByClass)
     {
         (string[] texts, int[] classes) = Corpus(80, 4, seed: 4);
         var view = WordView.Fit(texts, classes, 4);
@@ -71,8 +72,9 @@ public class WordViewSparseTests
         string[] unlabeled = Queries(30, seed: 5);
         var random = new Random(6);
         float[] weights = [.. Enumerable.Range(0, unlabeled.Length * 4).Select(_ => 0.01f + random.NextSingle())];
+        TermVector[] vectors = [.. unlabeled.Select(view.Vectorize)];
 
-        WordView refined = view.WithWeightedTexts([.. unlabeled.Select(view.Vectorize)], weights);
+        WordView refined = classByClass ? view.WithWeightedTextsSparse(vectors, weights) : view.WithWeightedTexts(vectors, weights);
         dense.Refine([.. unlabeled.Select(dense.Vectorize)], weights);
 
         var actual = new float[4];
@@ -86,7 +88,7 @@ public class WordViewSparseTests
     }
 
     [Test]
-    public void WithWeightedTexts_SkipsOnlyNegligibleWeights()
+    public void WithWeightedTextsSparse_SkipsOnlyNegligibleWeights()
     {
         // A weight a millionth of the text's best adds nothing a float score can show; the refined scores stay within
         // float rounding of the dense refinement that adds it.
@@ -96,7 +98,7 @@ public class WordViewSparseTests
         string[] unlabeled = Queries(30, seed: 9);
         float[] weights = [.. Enumerable.Range(0, unlabeled.Length * 4).Select(j => j % 4 == j / 4 % 4 ? 1f : 1e-8f)];
 
-        WordView refined = view.WithWeightedTexts([.. unlabeled.Select(view.Vectorize)], weights);
+        WordView refined = view.WithWeightedTextsSparse([.. unlabeled.Select(view.Vectorize)], weights);
         dense.Refine([.. unlabeled.Select(dense.Vectorize)], weights);
 
         var actual = new float[4];
@@ -107,6 +109,34 @@ public class WordViewSparseTests
             dense.Score(query, expected);
             Assert.That(actual, Is.EqualTo(expected).Within(1e-6), query);
         }
+    }
+
+    [Test]
+    public void WithWeightedTexts_OverThousandsOfClasses_StaysSparse()
+    {
+        // 3,000 classes × the terms of 2,000 texts is past the dense rows' budget; each text weighs on two classes.
+        var random = new Random(14);
+        string[] texts = [.. Enumerable.Range(0, 3000).Select(_ => string.Join(' ', Enumerable.Range(0, 12).Select(_ => $"w{random.Next(4000)}")))];
+        var view = WordView.Fit(texts, [.. Enumerable.Range(0, 3000)], 3000);
+        TermVector[] unlabeled = [.. texts.Take(2000).Select(view.Vectorize)];
+        var weights = new float[2000 * 3000];
+        for (int i = 0; i < 2000; i++)
+        {
+            weights[(i * 3000) + i] = 0.9f;
+            weights[(i * 3000) + 2999 - i] = 0.1f;
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        WordView refined = view.WithWeightedTexts(unlabeled, weights);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        var scores = new float[3000];
+        refined.Score(texts[5], scores);
+        Assert.Multiple(() =>
+        {
+            Assert.That(allocated, Is.LessThan(64L << 20));
+            Assert.That(Array.IndexOf(scores, scores.Max()), Is.EqualTo(5));
+        });
     }
 
     [Test]
