@@ -153,7 +153,22 @@ internal sealed partial class WordView
         {
             int term = text.Terms[k];
             float weight = text.Weights[k];
-            for (int p = _centroidOffsets[term]; p < _centroidOffsets[term + 1]; p++)
+            int start = _centroidOffsets[term];
+            int length = _centroidOffsets[term + 1] - start;
+            if (length == scores.Length)
+            {
+                // Every class has the term (common words, refined centroids): its classes are 0, 1, ..., so the row is
+                // read straight, without the class indices. Same additions in the same order.
+                ReadOnlySpan<float> row = _centroidWeights.AsSpan(start, length);
+                for (int c = 0; c < row.Length; c++)
+                {
+                    scores[c] += weight * row[c];
+                }
+
+                continue;
+            }
+
+            for (int p = start; p < start + length; p++)
             {
                 scores[_centroidClasses[p]] += weight * _centroidWeights[p];
             }

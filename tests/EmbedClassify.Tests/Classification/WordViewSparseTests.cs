@@ -62,23 +62,26 @@ public class WordViewSparseTests
         });
     }
 
-    [TestCase(false, TestName = "WithWeightedTexts_IsBitIdenticalToTheDenseTable")]
-    [TestCase(true, TestName = "WithWeightedTextsSparse_IsBitIdenticalToTheDenseTable_WhenNoWeightIsNegligible")]
-    public void WithWeightedTexts_IsBitIdenticalToTheDenseTable(bool classByClass)
+    // 4 classes: scalar adds only; 37: full vectors of every width plus a remainder.
+    [TestCase(false, 4, TestName = "WithWeightedTexts_IsBitIdenticalToTheDenseTable(4 classes)")]
+    [TestCase(false, 37, TestName = "WithWeightedTexts_IsBitIdenticalToTheDenseTable(37 classes)")]
+    [TestCase(true, 4, TestName = "WithWeightedTextsSparse_IsBitIdenticalToTheDenseTable_WhenNoWeightIsNegligible(4 classes)")]
+    [TestCase(true, 37, TestName = "WithWeightedTextsSparse_IsBitIdenticalToTheDenseTable_WhenNoWeightIsNegligible(37 classes)")]
+    public void WithWeightedTexts_IsBitIdenticalToTheDenseTable(bool classByClass, int classCount)
     {
-        (string[] texts, int[] classes) = Corpus(80, 4, seed: 4);
-        var view = WordView.Fit(texts, classes, 4);
-        var dense = new DenseWordView(texts, classes, 4);
+        (string[] texts, int[] classes) = Corpus(120, classCount, seed: 4);
+        var view = WordView.Fit(texts, classes, classCount);
+        var dense = new DenseWordView(texts, classes, classCount);
         string[] unlabeled = Queries(30, seed: 5);
         var random = new Random(6);
-        float[] weights = [.. Enumerable.Range(0, unlabeled.Length * 4).Select(_ => 0.01f + random.NextSingle())];
+        float[] weights = [.. Enumerable.Range(0, unlabeled.Length * classCount).Select(_ => 0.01f + random.NextSingle())];
         TermVector[] vectors = [.. unlabeled.Select(view.Vectorize)];
 
         WordView refined = classByClass ? view.WithWeightedTextsSparse(vectors, weights) : view.WithWeightedTexts(vectors, weights);
         dense.Refine([.. unlabeled.Select(dense.Vectorize)], weights);
 
-        var actual = new float[4];
-        var expected = new float[4];
+        var actual = new float[classCount];
+        var expected = new float[classCount];
         foreach (string query in Queries(40))
         {
             refined.Score(query, actual);
