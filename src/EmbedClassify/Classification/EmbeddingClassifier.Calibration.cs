@@ -4,8 +4,7 @@ namespace EmbedClassify;
 
 public sealed partial class EmbeddingClassifier
 {
-    // Leave-one-out refits cost one fit per example; past this many examples a seeded sample of them is enough to fit
-    // one temperature and one threshold.
+    // Past this many held-out examples a seeded sample of them is enough to fit one temperature and one threshold.
     private const int MaxCalibrationExamples = 200;
 
     // With no example that can be held out (one per class), cosine gaps of a few hundredths should still separate
@@ -208,37 +207,5 @@ public sealed partial class EmbeddingClassifier
         }
 
         return (float)Math.Exp((low + high) / 2);
-    }
-
-    /// <summary>
-    /// Scores each (sampled) example with a classifier fitted to all the other examples. Examples whose class would be
-    /// left empty are skipped: there is no honest score for a class the classifier has never seen.
-    /// </summary>
-    internal (float[][] Scores, int[] Truth) LeaveOneOutScores()
-    {
-        int[] candidates = [.. Enumerable.Range(0, ExampleCount).Where(i => _exampleClasses.Count(c => c == _exampleClasses[i]) > 1)];
-        if (candidates.Length > MaxCalibrationExamples)
-        {
-            new Random(_options.Seed).Shuffle(candidates);
-            candidates = candidates[..MaxCalibrationExamples];
-        }
-
-        var scores = new float[candidates.Length][];
-        var truth = new int[candidates.Length];
-        for (int n = 0; n < candidates.Length; n++)
-        {
-            int held = candidates[n];
-            int d = Dimensions;
-            float[] rest = [.. _inputExamples.AsSpan(0, held * d), .. _inputExamples.AsSpan((held + 1) * d)];
-            int[] restClasses = [.. _exampleClasses.AsSpan(0, held), .. _exampleClasses.AsSpan(held + 1)];
-
-            // Class indices stay those of this classifier, so the refit's scores line up with ours.
-            EmbeddingClassifier refit = Build(_labels, d, rest, restClasses, _inputUnlabeled, _options, []);
-            scores[n] = new float[_labels.Length];
-            refit.Score(_inputExamples.AsSpan(held * d, d), scores[n]);
-            truth[n] = _exampleClasses[held];
-        }
-
-        return (scores, truth);
     }
 }

@@ -6,97 +6,141 @@ namespace EmbedClassify;
 /// "click here") and costs no provider call.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Term frequencies are dampened (1 + ln tf) so one repeated word cannot dominate a text; inverse document frequencies
 /// come from the examples alone (smoothed: ln((1 + N) / (1 + df)) + 1), so the view needs no corpus. A term no example
 /// has gets the weight of a term in no document: it adds nothing to any class score but still lowers the text's cosine
 /// to every class, as a text mostly made of unseen words should score low everywhere. Immutable once built.
+/// </para>
+/// <para>
+/// Storage is sparse: a class's sum and centroid hold only the terms its examples (and, refined, its weighted texts)
+/// have, kept term by term as (class, value) lists, so memory grows with those (term, class) pairs, not with terms ×
+/// classes. Sums are added in the same order as a dense term × class table would add them, so scores are the same to
+/// the bit.
+/// </para>
 /// </remarks>
 internal sealed partial class WordView
 {
     private readonly int _classCount;
     private readonly Dictionary<string, int> _terms;
+    private readonly int[] _documentFrequency;
     private readonly float[] _inverseDocumentFrequency;
     private readonly float _unseenInverseDocumentFrequency;
 
-    // Each term's weight in each class's unit-length centroid, term-major: [term * classCount + class].
-    private readonly float[] _centroids;
-
-    // Kept for leave-one-out and refinement: each example's unit vector and class, and each class's vector sum (term-major).
+    // Kept so that WithExamples refits without the texts, and for leave-one-out and refinement: each example's term
+    // counts (in the order its text first had them), its unit vector and its class.
+    private readonly TermCounts[] _exampleCounts;
     private readonly TermVector[] _exampleVectors;
     private readonly int[] _exampleClasses;
-    private readonly double[] _classSums;
-    private readonly double[] _classSquaredNorms;
     private readonly int[] _classCounts;
 
-    private WordView(string[] texts, int[] classes, int classCount)
+    // The examples' class sums, term-major: the classes that have term t and their sums are at
+    // [_sumOffsets[t], _sumOffsets[t + 1]), classes ascending.
+    private readonly int[] _sumOffsets;
+    private readonly int[] _sumClasses;
+    private readonly double[] _sumValues;
+    private readonly double[] _classSquaredNorms;
+
+    // Each class's unit-length centroid, laid out like the sums (the same arrays until refinement adds pairs).
+    private readonly int[] _centroidOffsets;
+    private readonly int[] _centroidClasses;
+    private readonly float[] _centroidWeights;
+
+    private WordView(
+        int classCount,
+        Dictionary<string, int> terms,
+        int[] documentFrequency,
+        float[] inverseDocumentFrequency,
+        float unseenInverseDocumentFrequency,
+        TermCounts[] exampleCounts,
+        int[] exampleClasses)
     {
         _classCount = classCount;
-        _exampleClasses = classes;
-        Dictionary<string, int>[] counts = [.. texts.Select(Count)];
-
-        _terms = new Dictionary<string, int>(StringComparer.Ordinal);
-        var documentFrequency = new List<int>();
-        foreach (Dictionary<string, int> document in counts)
-        {
-            foreach (string term in document.Keys)
-            {
-                if (_terms.TryGetValue(term, out int index))
-                {
-                    documentFrequency[index]++;
-                }
-                else
-                {
-                    _terms.Add(term, documentFrequency.Count);
-                    documentFrequency.Add(1);
-                }
-            }
-        }
-
-        int n = texts.Length;
-        _inverseDocumentFrequency = [.. documentFrequency.Select(df => (float)(Math.Log((1.0 + n) / (1.0 + df)) + 1))];
-        _unseenInverseDocumentFrequency = (float)(Math.Log(1.0 + n) + 1);
-
-        _exampleVectors = [.. counts.Select(Weigh)];
-        _classSums = new double[_terms.Count * classCount];
+        _terms = terms;
+        _documentFrequency = documentFrequency;
+        _inverseDocumentFrequency = inverseDocumentFrequency;
+        _unseenInverseDocumentFrequency = unseenInverseDocumentFrequency;
+        _exampleCounts = exampleCounts;
+        _exampleClasses = exampleClasses;
+        _exampleVectors = [.. exampleCounts.Select(e => Weigh(e.Terms, e.Counts, 0))];
         _classCounts = new int[classCount];
-        for (int i = 0; i < n; i++)
+        foreach (int c in exampleClasses)
         {
-            _classCounts[classes[i]]++;
-            TermVector example = _exampleVectors[i];
-            for (int k = 0; k < example.Terms.Length; k++)
+            _classCounts[c]++;
+        }
+
+        // Each class's examples in input order, so that every (term, class) sum adds them in the order a dense table did.
+        var accumulator = new SparseAccumulator(terms.Count);
+        var byClass = new ClassMajor(classCount);
+        foreach (int[] members in ExamplesByClass(exampleClasses, classCount))
+        {
+            foreach (int i in members)
             {
-                _classSums[(example.Terms[k] * classCount) + classes[i]] += example.Weights[k];
+                TermVector example = _exampleVectors[i];
+                for (int k = 0; k < example.Terms.Length; k++)
+                {
+                    accumulator.Add(example.Terms[k], example.Weights[k]);
+                }
             }
+
+            accumulator.MoveTo(byClass);
         }
 
-        _classSquaredNorms = new double[classCount];
-        for (int j = 0; j < _classSums.Length; j++)
-        {
-            _classSquaredNorms[j % classCount] += _classSums[j] * _classSums[j];
-        }
-
-        _centroids = UnitCentroids(_classSums, _classSquaredNorms, classCount);
+        _classSquaredNorms = byClass.SquaredNorms();
+        (_sumOffsets, _sumClasses, _sumValues) = byClass.ToTermMajor(terms.Count);
+        _centroidOffsets = _sumOffsets;
+        _centroidClasses = _sumClasses;
+        _centroidWeights = UnitCentroids(_sumClasses, _sumValues, _classSquaredNorms);
     }
 
-    private WordView(WordView fitted, float[] centroids)
+    private WordView(WordView fitted, int[] centroidOffsets, int[] centroidClasses, float[] centroidWeights)
     {
         _classCount = fitted._classCount;
         _terms = fitted._terms;
+        _documentFrequency = fitted._documentFrequency;
         _inverseDocumentFrequency = fitted._inverseDocumentFrequency;
         _unseenInverseDocumentFrequency = fitted._unseenInverseDocumentFrequency;
+        _exampleCounts = fitted._exampleCounts;
         _exampleVectors = fitted._exampleVectors;
         _exampleClasses = fitted._exampleClasses;
-        _classSums = fitted._classSums;
-        _classSquaredNorms = fitted._classSquaredNorms;
         _classCounts = fitted._classCounts;
-        _centroids = centroids;
+        _sumOffsets = fitted._sumOffsets;
+        _sumClasses = fitted._sumClasses;
+        _sumValues = fitted._sumValues;
+        _classSquaredNorms = fitted._classSquaredNorms;
+        _centroidOffsets = centroidOffsets;
+        _centroidClasses = centroidClasses;
+        _centroidWeights = centroidWeights;
     }
 
+    /// <summary>Gets the number of classes.</summary>
+    public int ClassCount => _classCount;
+
+    /// <summary>Gets the number of examples the view was fitted on.</summary>
+    public int ExampleCount => _exampleClasses.Length;
+
+    /// <summary>Gets the number of distinct terms (words and word pairs) of the examples.</summary>
+    public int TermCount => _terms.Count;
+
     /// <summary>Fits the view to the examples' texts and class indices (already validated by the caller).</summary>
-    public static WordView Fit(string[] texts, int[] classes, int classCount) => new(texts, classes, classCount);
+    public static WordView Fit(string[] texts, int[] classes, int classCount) =>
+        Build(new Dictionary<string, int>(StringComparer.Ordinal), [], [], texts, classes, classCount);
 
     /// <summary>Returns the text as this view sees it: the weights of the examples' terms, scaled so that the whole text has unit length.</summary>
-    public TermVector Vectorize(string text) => Weigh(Count(text));
+    public TermVector Vectorize(string text)
+    {
+        Dictionary<string, int> counts = Count(text);
+        var terms = new int[counts.Count];
+        var values = new int[counts.Count];
+        int k = 0;
+        foreach ((string term, int count) in counts)
+        {
+            terms[k] = _terms.TryGetValue(term, out int index) ? index : -1;
+            values[k++] = count;
+        }
+
+        return Weigh(terms, values, _unseenInverseDocumentFrequency);
+    }
 
     /// <summary>Writes the cosine of the text to each class centroid into <paramref name="scores"/>.</summary>
     public void Score(string text, Span<float> scores) => Score(Vectorize(text), scores);
@@ -107,93 +151,28 @@ internal sealed partial class WordView
         scores.Clear();
         for (int k = 0; k < text.Terms.Length; k++)
         {
-            ReadOnlySpan<float> perClass = _centroids.AsSpan(text.Terms[k] * _classCount, _classCount);
-            for (int c = 0; c < perClass.Length; c++)
+            int term = text.Terms[k];
+            float weight = text.Weights[k];
+            int start = _centroidOffsets[term];
+            int length = _centroidOffsets[term + 1] - start;
+            if (length == scores.Length)
             {
-                scores[c] += text.Weights[k] * perClass[c];
-            }
-        }
-    }
-
-    /// <summary>
-    /// Returns a view whose class centroids are the examples' sums plus <paramref name="texts"/> weighted per class by
-    /// <paramref name="classWeights"/> (row-major, one row of class weights per text); terms no example has stay out.
-    /// </summary>
-    public WordView WithWeightedTexts(TermVector[] texts, ReadOnlySpan<float> classWeights)
-    {
-        var sums = (double[])_classSums.Clone();
-        for (int i = 0; i < texts.Length; i++)
-        {
-            ReadOnlySpan<float> weights = classWeights.Slice(i * _classCount, _classCount);
-            TermVector text = texts[i];
-            for (int k = 0; k < text.Terms.Length; k++)
-            {
-                Span<double> perClass = sums.AsSpan(text.Terms[k] * _classCount, _classCount);
-                for (int c = 0; c < perClass.Length; c++)
+                // Every class has the term (common words, refined centroids): its classes are 0, 1, ..., so the row is
+                // read straight, without the class indices. Same additions in the same order.
+                ReadOnlySpan<float> row = _centroidWeights.AsSpan(start, length);
+                for (int c = 0; c < row.Length; c++)
                 {
-                    perClass[c] += weights[c] * text.Weights[k];
+                    scores[c] += weight * row[c];
                 }
-            }
-        }
 
-        var squaredNorms = new double[_classCount];
-        for (int j = 0; j < sums.Length; j++)
-        {
-            squaredNorms[j % _classCount] += sums[j] * sums[j];
-        }
-
-        return new WordView(this, UnitCentroids(sums, squaredNorms, _classCount));
-    }
-
-    /// <summary>
-    /// Scores each example of a class with more than one example against centroids built without it, with the
-    /// vocabulary and weights of the whole fit (refitting the weights per example changes them very little).
-    /// </summary>
-    /// <remarks>
-    /// Removing one example changes only its own class's sum, so the cosine to that class is worked out from the full
-    /// sum (s − x)·x / |s − x| with |s − x|² = |s|² − 2 s·x + |x|², in time proportional to the example's own terms.
-    /// </remarks>
-    public (float[][] Scores, int[] Truth) LeaveOneOutScores()
-    {
-        var scores = new List<float[]>();
-        var truth = new List<int>();
-        var dots = new double[_classCount];
-        for (int i = 0; i < _exampleVectors.Length; i++)
-        {
-            int own = _exampleClasses[i];
-            if (_classCounts[own] < 2)
-            {
                 continue;
             }
 
-            Array.Clear(dots);
-            double ownSquaredNorm = 0;
-            TermVector example = _exampleVectors[i];
-            for (int k = 0; k < example.Terms.Length; k++)
+            for (int p = start; p < start + length; p++)
             {
-                float weight = example.Weights[k];
-                ownSquaredNorm += (double)weight * weight;
-                ReadOnlySpan<double> perClass = _classSums.AsSpan(example.Terms[k] * _classCount, _classCount);
-                for (int c = 0; c < _classCount; c++)
-                {
-                    dots[c] += weight * perClass[c];
-                }
+                scores[_centroidClasses[p]] += weight * _centroidWeights[p];
             }
-
-            var row = new float[_classCount];
-            for (int c = 0; c < _classCount; c++)
-            {
-                (double dot, double squaredNorm) = c == own
-                    ? (dots[c] - ownSquaredNorm, _classSquaredNorms[c] - (2 * dots[c]) + ownSquaredNorm)
-                    : (dots[c], _classSquaredNorms[c]);
-                row[c] = squaredNorm > 1e-12 ? (float)(dot / Math.Sqrt(squaredNorm)) : 0;
-            }
-
-            scores.Add(row);
-            truth.Add(own);
         }
-
-        return ([.. scores], [.. truth]);
     }
 
     /// <summary>Splits a text into lower-case words (runs of letters and digits) and their adjacent pairs, with counts.</summary>
@@ -227,30 +206,109 @@ internal sealed partial class WordView
         return counts;
     }
 
+    /// <summary>
+    /// Fits a view to examples given as term counts (<paramref name="known"/>, over the ids of <paramref name="terms"/>)
+    /// followed by <paramref name="texts"/>, whose new terms are appended to <paramref name="terms"/> in order of first
+    /// appearance, as a fit of all the texts would number them; IDF is computed over all examples.
+    /// </summary>
+    private static WordView Build(
+        Dictionary<string, int> terms, ReadOnlySpan<TermCounts> known, int[] knownClasses, string[] texts, int[] classes, int classCount)
+    {
+        var documentFrequency = new List<int>(terms.Count);
+        documentFrequency.AddRange(new int[terms.Count]);
+        var examples = new TermCounts[known.Length + texts.Length];
+        for (int i = 0; i < known.Length; i++)
+        {
+            examples[i] = known[i];
+            foreach (int term in known[i].Terms)
+            {
+                documentFrequency[term]++;
+            }
+        }
+
+        for (int i = 0; i < texts.Length; i++)
+        {
+            Dictionary<string, int> counts = Count(texts[i]);
+            var ids = new int[counts.Count];
+            var values = new int[counts.Count];
+            int k = 0;
+            foreach ((string term, int count) in counts)
+            {
+                if (terms.TryGetValue(term, out int index))
+                {
+                    documentFrequency[index]++;
+                }
+                else
+                {
+                    index = documentFrequency.Count;
+                    terms.Add(term, index);
+                    documentFrequency.Add(1);
+                }
+
+                ids[k] = index;
+                values[k++] = count;
+            }
+
+            examples[known.Length + i] = new TermCounts(ids, values);
+        }
+
+        int n = examples.Length;
+        int[] frequencies = [.. documentFrequency];
+        float[] inverse = [.. frequencies.Select(df => InverseDocumentFrequency(n, df))];
+        return new WordView(classCount, terms, frequencies, inverse, InverseDocumentFrequency(n, 0), examples, [.. knownClasses, .. classes]);
+    }
+
+    /// <summary>The smoothed IDF of a term in <paramref name="df"/> of <paramref name="n"/> documents; df = 0 is the weight of an unseen term.</summary>
+    private static float InverseDocumentFrequency(int n, int df) =>
+        df == 0 ? (float)(Math.Log(1.0 + n) + 1) : (float)(Math.Log((1.0 + n) / (1.0 + df)) + 1);
+
+    /// <summary>Returns each class's member indices, ascending.</summary>
+    private static int[][] ExamplesByClass(int[] classes, int classCount)
+    {
+        var counts = new int[classCount];
+        foreach (int c in classes)
+        {
+            counts[c]++;
+        }
+
+        int[][] members = [.. counts.Select(count => new int[count])];
+        Array.Clear(counts);
+        for (int i = 0; i < classes.Length; i++)
+        {
+            members[classes[i]][counts[classes[i]]++] = i;
+        }
+
+        return members;
+    }
+
     /// <summary>Divides each class's sum by its length; a class with no terms keeps a zero centroid.</summary>
-    private static float[] UnitCentroids(double[] sums, double[] squaredNorms, int classCount)
+    private static float[] UnitCentroids(int[] classes, double[] sums, double[] squaredNorms)
     {
         // The mean's length is irrelevant to a cosine, so the sums are normalized directly.
         double[] inverseNorms = [.. squaredNorms.Select(s => s > 0 ? 1 / Math.Sqrt(s) : 0)];
         var centroids = new float[sums.Length];
-        for (int j = 0; j < sums.Length; j++)
+        for (int p = 0; p < sums.Length; p++)
         {
-            centroids[j] = (float)(sums[j] * inverseNorms[j % classCount]);
+            centroids[p] = (float)(sums[p] * inverseNorms[classes[p]]);
         }
 
         return centroids;
     }
 
-    /// <summary>Weighs term counts by dampened frequency and inverse document frequency, to unit length.</summary>
-    private TermVector Weigh(Dictionary<string, int> counts)
+    /// <summary>
+    /// Weighs term counts by dampened frequency and inverse document frequency, to unit length; a term id of -1 is a
+    /// term no example has, weighed by <paramref name="unseenWeight"/>, which counts in the length but is not kept.
+    /// </summary>
+    private TermVector Weigh(int[] termIds, int[] counts, float unseenWeight)
     {
-        var terms = new List<int>(counts.Count);
-        var weights = new List<float>(counts.Count);
+        var terms = new List<int>(termIds.Length);
+        var weights = new List<float>(termIds.Length);
         double squares = 0;
-        foreach ((string term, int count) in counts)
+        for (int k = 0; k < termIds.Length; k++)
         {
-            bool known = _terms.TryGetValue(term, out int index);
-            float weight = (float)(1 + Math.Log(count)) * (known ? _inverseDocumentFrequency[index] : _unseenInverseDocumentFrequency);
+            int index = termIds[k];
+            bool known = index >= 0;
+            float weight = (float)(1 + Math.Log(counts[k])) * (known ? _inverseDocumentFrequency[index] : unseenWeight);
             squares += (double)weight * weight;
             if (known)
             {
@@ -273,3 +331,8 @@ internal sealed partial class WordView
 /// <param name="Terms">The term indices.</param>
 /// <param name="Weights">Each term's weight, scaled so that the whole text (unseen terms included) has unit length.</param>
 internal readonly record struct TermVector(int[] Terms, float[] Weights);
+
+/// <summary>An example as <see cref="WordView"/> keeps it: its terms' ids, in the order its text first had them, and counts.</summary>
+/// <param name="Terms">The term ids.</param>
+/// <param name="Counts">How many times the text has each term.</param>
+internal readonly record struct TermCounts(int[] Terms, int[] Counts);
