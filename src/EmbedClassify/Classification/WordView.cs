@@ -178,7 +178,9 @@ internal sealed partial class WordView
     /// <summary>Splits a text into lower-case words (runs of letters and digits) and their adjacent pairs, with counts.</summary>
     internal static Dictionary<string, int> Count(string text)
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        // A word and its pair with the previous one take about a third of the characters' count in terms; sizing for
+        // that skips the three or four regrowths of an empty dictionary (capped, so a long text grows as usual).
+        var counts = new Dictionary<string, int>(Math.Min((text.Length / 3) + 1, 256), StringComparer.Ordinal);
         string? previous = null;
         int start = -1;
         for (int i = 0; i <= text.Length; i++)
