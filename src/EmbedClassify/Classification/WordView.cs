@@ -155,7 +155,7 @@ internal sealed partial class WordView
             float weight = text.Weights[k];
             int start = _centroidOffsets[term];
             int length = _centroidOffsets[term + 1] - start;
-            if (length == scores.Length)
+            if (length == _classCount)
             {
                 // Every class has the term (common words, refined centroids): its classes are 0, 1, ..., so the row is
                 // read straight, without the class indices. Same additions in the same order.
