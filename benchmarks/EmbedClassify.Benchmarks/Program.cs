@@ -1,5 +1,12 @@
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using EmbedClassify.Benchmarks;
+
+// "once <case>" runs one FitBenchmarks case a single time, so /usr/bin/time -v can measure its peak memory alone.
+if (args is ["once", string fitCase])
+{
+    return await FitBenchmarks.RunOnce(fitCase);
+}
 
 IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 

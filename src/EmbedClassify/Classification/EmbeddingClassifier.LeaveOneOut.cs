@@ -6,8 +6,10 @@ public sealed partial class EmbeddingClassifier
     // any fit, while 50 still place one temperature.
     private const int MaxKMeansCalibrationExamples = 50;
 
-    // Candidates scored per DotMatrix call by the kNN leave-one-out: 64 rows of similarities to every example.
+    // Candidates scored per DotMatrix call by the kNN leave-one-out: up to 64 rows of similarities to every example,
+    // fewer when the examples are so many that the block would pass this many floats (16 MiB).
     private const int NeighborBlock = 64;
+    private const int NeighborBlockFloats = 1 << 22;
 
     /// <summary>
     /// Picks the examples a leave-one-out calibration holds out: those whose class has at least two examples (counted
@@ -122,7 +124,7 @@ public sealed partial class EmbeddingClassifier
         int count = ExampleCount;
         int classCount = _labels.Length;
         var scores = new float[candidates.Length][];
-        int block = Math.Min(NeighborBlock, candidates.Length);
+        int block = Math.Clamp(Math.Min(NeighborBlock, NeighborBlockFloats / Math.Max(count, 1)), 1, Math.Max(candidates.Length, 1));
         var queries = new float[block * d];
         var similarities = new float[block * count];
         for (int start = 0; start < candidates.Length; start += block)

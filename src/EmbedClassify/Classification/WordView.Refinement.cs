@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -54,7 +55,24 @@ internal sealed partial class WordView
     private WordView WithWeightedTextsDense(TermVector[] texts, ReadOnlySpan<float> classWeights, int[] slots, int touched)
     {
         int classCount = _classCount;
-        var rows = new double[touched * classCount];
+
+        // Refinement calls this once per round with the same texts; a pooled table is reused instead of leaving one
+        // large table per round for the collector.
+        double[] rented = ArrayPool<double>.Shared.Rent(touched * classCount);
+        try
+        {
+            return WithWeightedTextsDense(texts, classWeights, slots, rented.AsSpan(0, touched * classCount));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    private WordView WithWeightedTextsDense(TermVector[] texts, ReadOnlySpan<float> classWeights, int[] slots, Span<double> rows)
+    {
+        int classCount = _classCount;
+        rows.Clear();
         for (int t = 0; t < slots.Length; t++)
         {
             if (slots[t] >= 0)
@@ -72,7 +90,7 @@ internal sealed partial class WordView
             TermVector text = texts[i];
             for (int k = 0; k < text.Terms.Length; k++)
             {
-                AddProducts(weights, text.Weights[k], rows.AsSpan(slots[text.Terms[k]] * classCount, classCount));
+                AddProducts(weights, text.Weights[k], rows.Slice(slots[text.Terms[k]] * classCount, classCount));
             }
         }
 
@@ -93,7 +111,7 @@ internal sealed partial class WordView
             }
             else
             {
-                ReadOnlySpan<double> row = rows.AsSpan(slots[t] * classCount, classCount);
+                ReadOnlySpan<double> row = rows.Slice(slots[t] * classCount, classCount);
                 for (int c = 0; c < row.Length; c++)
                 {
                     squaredNorms[c] += row[c] * row[c];
@@ -120,7 +138,7 @@ internal sealed partial class WordView
             }
             else
             {
-                ReadOnlySpan<double> row = rows.AsSpan(slots[t] * classCount, classCount);
+                ReadOnlySpan<double> row = rows.Slice(slots[t] * classCount, classCount);
                 for (int c = 0; c < row.Length; c++)
                 {
                     if (row[c] != 0)

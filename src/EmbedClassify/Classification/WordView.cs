@@ -155,7 +155,7 @@ internal sealed partial class WordView
             float weight = text.Weights[k];
             int start = _centroidOffsets[term];
             int length = _centroidOffsets[term + 1] - start;
-            if (length == scores.Length)
+            if (length == _classCount)
             {
                 // Every class has the term (common words, refined centroids): its classes are 0, 1, ..., so the row is
                 // read straight, without the class indices. Same additions in the same order.
@@ -178,7 +178,9 @@ internal sealed partial class WordView
     /// <summary>Splits a text into lower-case words (runs of letters and digits) and their adjacent pairs, with counts.</summary>
     internal static Dictionary<string, int> Count(string text)
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        // A word and its pair with the previous one take about a third of the characters' count in terms; sizing for
+        // that skips the three or four regrowths of an empty dictionary (capped, so a long text grows as usual).
+        var counts = new Dictionary<string, int>(Math.Min((text.Length / 3) + 1, 256), StringComparer.Ordinal);
         string? previous = null;
         int start = -1;
         for (int i = 0; i <= text.Length; i++)

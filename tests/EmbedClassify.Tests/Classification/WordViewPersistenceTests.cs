@@ -183,4 +183,19 @@ public class WordViewPersistenceTests
 
         Assert.That(() => Read(bytes), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("frequencies"));
     }
+
+    [Test]
+    public void ReadFrom_NeedsASeekableStream_ToCheckCountsAgainstItsLength()
+    {
+        using var pipe = new NonSeekableStream(Handmade());
+        using var reader = new BinaryReader(pipe);
+
+        Assert.That(() => WordView.ReadFrom(reader), Throws.ArgumentException.With.Property("ParamName").EqualTo("reader"));
+    }
+
+    /// <summary>A read-only stream over bytes that cannot seek, like a network stream.</summary>
+    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
 }
