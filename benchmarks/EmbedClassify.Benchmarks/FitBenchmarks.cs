@@ -12,7 +12,7 @@ namespace EmbedClassify.Benchmarks;
 /// linearly in the examples, against which the other rows' Ratio says how far from linear-time floor they are.
 /// </summary>
 /// <remarks>
-/// Cases: (a) <see cref="HybridClassifier"/> on 20,000 examples over 100 classes plus 20,000 unlabelled texts (fit,
+/// Cases: (a) <see cref="FewShotClassifier"/> (the defaults: embedding and word views, label names) on 20,000 examples over 100 classes plus 20,000 unlabelled texts (fit,
 /// leave-one-out temperatures, refinement); (b) the same on 100,000 examples over 100 classes, no unlabelled texts;
 /// (c) 10,000 classes of one 16-word example each (the word view's term × class storage); (d) the
 /// <see cref="EmbeddingClassifier.Temperature"/> of a nearest-centroid classifier on the 100,000 vectors of (b), fit
@@ -46,14 +46,14 @@ public class FitBenchmarks
     [Benchmark(Baseline = true, Description = "Nearest-centroid fit, 100,000 vectors, no calibration")]
     public EmbeddingClassifier NearestCentroidFit() => EmbeddingClassifier.Fit(_vectors100K);
 
-    [Benchmark(Description = "(a) Hybrid, 20,000 examples + 20,000 unlabelled")]
-    public Task<HybridClassifier> Hybrid20KWithUnlabeled() => HybridClassifier.CreateAsync(_generator, _examples20K, _unlabeled20K);
+    [Benchmark(Description = "(a) FewShotClassifier, 20,000 examples + 20,000 unlabelled")]
+    public Task<FewShotClassifier> Hybrid20KWithUnlabeled() => FewShotClassifier.CreateAsync(_generator, _examples20K, _unlabeled20K);
 
-    [Benchmark(Description = "(b) Hybrid, 100,000 examples × 100 classes")]
-    public Task<HybridClassifier> Hybrid100K() => HybridClassifier.CreateAsync(_generator, _examples100K);
+    [Benchmark(Description = "(b) FewShotClassifier, 100,000 examples × 100 classes")]
+    public Task<FewShotClassifier> Hybrid100K() => FewShotClassifier.CreateAsync(_generator, _examples100K);
 
-    [Benchmark(Description = "(c) Hybrid, 10,000 classes × 1 example")]
-    public Task<HybridClassifier> Hybrid10KClasses() => HybridClassifier.CreateAsync(_generator, _singletons10K);
+    [Benchmark(Description = "(c) FewShotClassifier, 10,000 classes × 1 example")]
+    public Task<FewShotClassifier> Hybrid10KClasses() => FewShotClassifier.CreateAsync(_generator, _singletons10K);
 
     [Benchmark(Description = "(d) Temperature, 100,000 vectors (fit included)")]
     public float Temperature100K() => EmbeddingClassifier.Fit(_vectors100K).Temperature;

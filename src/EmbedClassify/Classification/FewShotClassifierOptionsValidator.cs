@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace EmbedClassify;
@@ -94,7 +95,7 @@ public sealed class FewShotClassifierOptionsValidator(string? sectionPath = null
     {
         if (!double.IsFinite(value) || value < 0)
         {
-            failures.Add($"{prefix}{key} is {value}; it must be a finite number of at least 0.");
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{prefix}{key} is {value}; it must be a finite number of at least 0."));
         }
     }
 }

@@ -5,19 +5,19 @@ internal sealed partial class WordView
     private const int FormatVersion = 1;
 
     /// <summary>
-    /// Writes the view's whole state: vocabulary (terms as UTF-8 strings), document frequencies and IDF weights, each
+    /// Writes the view's whole state: vocabulary (terms as their 64-bit hashes, never their text), document frequencies and IDF weights, each
     /// example's class and term counts, and the class centroids as they are (refined ones included), so that
     /// <see cref="ReadFrom"/> gives a view whose every score is the same to the bit.
     /// </summary>
-    /// <remarks>The vocabulary holds the words and word pairs of the training examples.</remarks>
+    /// <remarks>Only hashes of the training examples' words are written, so a saved model does not hold their text.</remarks>
     internal void WriteTo(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(FormatVersion);
         writer.Write(_classCount);
 
-        var termList = new string[_terms.Count];
-        foreach ((string term, int index) in _terms)
+        var termList = new ulong[_terms.Count];
+        foreach ((ulong term, int index) in _terms)
         {
             termList[index] = term;
         }
@@ -97,17 +97,17 @@ internal sealed partial class WordView
             throw Invalid("there are no classes");
         }
 
-        // A term is at least a one-byte length, one byte, its frequency and its weight.
-        int termCount = ReadCount(reader, 10, "term count");
-        var terms = new Dictionary<string, int>(termCount, StringComparer.Ordinal);
+        // A term is its 8-byte hash, its frequency and its weight.
+        int termCount = ReadCount(reader, 16, "term count");
+        var terms = new Dictionary<ulong, int>(termCount);
         var documentFrequency = new int[termCount];
         var inverseDocumentFrequency = new float[termCount];
         for (int t = 0; t < termCount; t++)
         {
-            string term = reader.ReadString();
-            if (term.Length == 0 || !terms.TryAdd(term, t))
+            ulong term = reader.ReadUInt64();
+            if (!terms.TryAdd(term, t))
             {
-                throw Invalid(term.Length == 0 ? $"term {t} is empty" : $"term {t} repeats an earlier term");
+                throw Invalid($"term {t} repeats an earlier term");
             }
 
             documentFrequency[t] = reader.ReadInt32();

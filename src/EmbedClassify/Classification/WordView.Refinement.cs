@@ -282,6 +282,6 @@ internal sealed partial class WordView
             throw new ArgumentOutOfRangeException(nameof(classes), "A class index is outside [0, classCount).");
         }
 
-        return Build(new Dictionary<string, int>(_terms, StringComparer.Ordinal), _exampleCounts, _exampleClasses, texts, classes, classCount);
+        return Build(new Dictionary<ulong, int>(_terms), _exampleCounts, _exampleClasses, texts, classes, classCount);
     }
 }

@@ -22,7 +22,9 @@ namespace EmbedClassify;
 internal sealed partial class WordView
 {
     private readonly int _classCount;
-    private readonly Dictionary<string, int> _terms;
+    // Terms are kept as 64-bit hashes of their text, never as the text: a saved model must not hold the training
+    // examples' words. Two distinct terms of one vocabulary share a hash with odds of about n² / 2⁶⁵.
+    private readonly Dictionary<ulong, int> _terms;
     private readonly int[] _documentFrequency;
     private readonly float[] _inverseDocumentFrequency;
     private readonly float _unseenInverseDocumentFrequency;
@@ -48,7 +50,7 @@ internal sealed partial class WordView
 
     private WordView(
         int classCount,
-        Dictionary<string, int> terms,
+        Dictionary<ulong, int> terms,
         int[] documentFrequency,
         float[] inverseDocumentFrequency,
         float unseenInverseDocumentFrequency,
@@ -124,7 +126,7 @@ internal sealed partial class WordView
 
     /// <summary>Fits the view to the examples' texts and class indices (already validated by the caller).</summary>
     public static WordView Fit(string[] texts, int[] classes, int classCount) =>
-        Build(new Dictionary<string, int>(StringComparer.Ordinal), [], [], texts, classes, classCount);
+        Build([], [], [], texts, classes, classCount);
 
     /// <summary>Returns the text as this view sees it: the weights of the examples' terms, scaled so that the whole text has unit length.</summary>
     public TermVector Vectorize(string text)
@@ -135,7 +137,7 @@ internal sealed partial class WordView
         int k = 0;
         foreach ((string term, int count) in counts)
         {
-            terms[k] = _terms.TryGetValue(term, out int index) ? index : -1;
+            terms[k] = _terms.TryGetValue(Key(term), out int index) ? index : -1;
             values[k++] = count;
         }
 
@@ -208,13 +210,16 @@ internal sealed partial class WordView
         return counts;
     }
 
+    /// <summary>Returns the 64-bit hash a term is kept as (XxHash3 of its UTF-16 code units).</summary>
+    internal static ulong Key(string term) => System.IO.Hashing.XxHash3.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(term.AsSpan()));
+
     /// <summary>
     /// Fits a view to examples given as term counts (<paramref name="known"/>, over the ids of <paramref name="terms"/>)
     /// followed by <paramref name="texts"/>, whose new terms are appended to <paramref name="terms"/> in order of first
     /// appearance, as a fit of all the texts would number them; IDF is computed over all examples.
     /// </summary>
     private static WordView Build(
-        Dictionary<string, int> terms, ReadOnlySpan<TermCounts> known, int[] knownClasses, string[] texts, int[] classes, int classCount)
+        Dictionary<ulong, int> terms, ReadOnlySpan<TermCounts> known, int[] knownClasses, string[] texts, int[] classes, int classCount)
     {
         var documentFrequency = new List<int>(terms.Count);
         documentFrequency.AddRange(new int[terms.Count]);
@@ -236,14 +241,15 @@ internal sealed partial class WordView
             int k = 0;
             foreach ((string term, int count) in counts)
             {
-                if (terms.TryGetValue(term, out int index))
+                ulong key = Key(term);
+                if (terms.TryGetValue(key, out int index))
                 {
                     documentFrequency[index]++;
                 }
                 else
                 {
                     index = documentFrequency.Count;
-                    terms.Add(term, index);
+                    terms.Add(key, index);
                     documentFrequency.Add(1);
                 }
 

@@ -45,7 +45,7 @@ public class FewShotClassifierOptionsTests
             "Section:NoneLabel is blank; leave it out for no none-of-these label, or give the label.",
             "Section:WordWeight is NaN; it must be a finite number of at least 0.",
             "Section:UnlabeledWeight is -1; it must be a finite number of at least 0.",
-            "Section:LabelDescriptionWeight is ∞; it must be a finite number of at least 0.",
+            "Section:LabelDescriptionWeight is Infinity; it must be a finite number of at least 0.",
             "Section:LabelDescriptions:a is blank; there is nothing to embed.",
         }));
     }

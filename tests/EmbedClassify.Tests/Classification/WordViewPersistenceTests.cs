@@ -115,7 +115,7 @@ public class WordViewPersistenceTests
         return stream.ToArray();
     }
 
-    /// <summary>A one-class view with terms "a" and "b" and one example holding both, with a hook before the example and centroid.</summary>
+    /// <summary>A one-class view with terms "a" and "b" (as their hashes) and one example holding both, with a hook before the example and centroid.</summary>
     private static byte[] Handmade(
         int termCount = 2, string second = "b", float idf = 1.5f, int exampleTerm = 1, int count = 1, int classOfExample = 0, float weight = 0.5f, int centroidTerm = 1)
         => Build(w =>
@@ -125,7 +125,7 @@ public class WordViewPersistenceTests
             w.Write(termCount);
             foreach (string term in (string[])["a", second])
             {
-                w.Write(term);
+                w.Write(WordView.Key(term));
                 w.Write(1);
                 w.Write(idf);
             }
@@ -178,8 +178,8 @@ public class WordViewPersistenceTests
     {
         byte[] bytes = Handmade();
 
-        // The first term's frequency sits after version, class count, term count and the string "a" (2 bytes).
-        BitConverter.GetBytes(2).CopyTo(bytes, 14);
+        // The first term's frequency sits after version, class count, term count and the 8-byte hash of "a".
+        BitConverter.GetBytes(2).CopyTo(bytes, 20);
 
         Assert.That(() => Read(bytes), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("frequencies"));
     }
