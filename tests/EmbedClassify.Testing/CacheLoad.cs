@@ -52,7 +52,8 @@ public static class CacheLoad
     /// Runs <paramref name="callers"/> concurrent calls of <paramref name="textsPerCaller"/> texts each through a
     /// <see cref="CachingEmbeddingGenerator"/> over <paramref name="store"/>. Every fourth request is faulted (503,
     /// dropped connection or 429 in turn) unless a request with the same first text was faulted before, so that every
-    /// text is eventually embedded after retries.
+    /// text is eventually embedded after retries. With <paramref name="instances"/> above 1, the callers are spread
+    /// over that many caching generators sharing <paramref name="store"/>, as separate processes would be.
     /// </summary>
     public static async Task<CacheLoadReport> RunAsync(
         FakeOpenAIServer server,
@@ -60,7 +61,8 @@ public static class CacheLoad
         int callers = 16,
         int textsPerCaller = 1_000,
         double overlap = 0.3,
-        int seed = 12)
+        int seed = 12,
+        int instances = 1)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(store);
@@ -95,12 +97,13 @@ public static class CacheLoad
             MaxRetryDelay = TimeSpan.FromMilliseconds(10),
         };
         using var provider = new OpenAIEmbeddingGenerator(providerOptions, http);
-        using var cache = new CachingEmbeddingGenerator(provider, store, new CachingEmbeddingGeneratorOptions { BatchSize = 100, MaxConcurrency = 4 });
+        CachingEmbeddingGenerator[] caches = [.. Enumerable.Range(0, instances).Select(_ =>
+            new CachingEmbeddingGenerator(provider, store, new CachingEmbeddingGeneratorOptions { BatchSize = 100, MaxConcurrency = 4 }))];
         string[][] workloads = Workloads(callers, textsPerCaller, overlap, seed);
 
         var stopwatch = Stopwatch.StartNew();
-        GeneratedEmbeddings<Embedding<float>>[] results =
-            await Task.WhenAll(workloads.Select(texts => Task.Run(() => cache.GenerateAsync(texts)))).ConfigureAwait(false);
+        GeneratedEmbeddings<Embedding<float>>[] results = await Task.WhenAll(
+            workloads.Select((texts, c) => Task.Run(() => caches[c % instances].GenerateAsync(texts)))).ConfigureAwait(false);
         stopwatch.Stop();
         server.Faults = null;
 
@@ -119,7 +122,15 @@ public static class CacheLoad
         }
 
         int distinct = workloads.SelectMany(w => w).Distinct(StringComparer.Ordinal).Count();
-        return new CacheLoadReport(distinct, Interlocked.Read(ref paid), server.Requests.Count, faulted, wrong, stopwatch.Elapsed, cache.Statistics);
+        EmbeddingCacheStatistics statistics = caches.Select(c => c.Statistics).Aggregate((a, b) => new EmbeddingCacheStatistics(
+            a.Hits + b.Hits, a.Misses + b.Misses, a.ProviderCalls + b.ProviderCalls, a.TextsSent + b.TextsSent, a.TokensSent + b.TokensSent,
+            a.CorruptEntries + b.CorruptEntries, a.SharedTexts + b.SharedTexts, a.FailedWrites + b.FailedWrites));
+        foreach (CachingEmbeddingGenerator cache in caches)
+        {
+            cache.Dispose();
+        }
+
+        return new CacheLoadReport(distinct, Interlocked.Read(ref paid), server.Requests.Count, faulted, wrong, stopwatch.Elapsed, statistics);
     }
 
     private static bool Close(ReadOnlySpan<float> actual, float[] expected)

@@ -60,6 +60,24 @@ public class CacheLoadTests
         }
     }
 
+    [TestCase(2)]
+    [TestCase(4)]
+    public async Task SeveralInstancesSharingOneSqliteFile_PayOnlyForTextsFetchedAtTheSameMoment_AndReturnTheProvidersVectors(int instances)
+    {
+        // Measures what docs/caching.md says about separate processes: they de-duplicate only through the store, so a
+        // text two of them fetch at the same moment is paid twice. Asserts correctness and bounds, prints the figures.
+        using var store = new SqliteEmbeddingCacheStore(_directory.File("cache.db"));
+
+        CacheLoadReport report = await CacheLoad.RunAsync(_server, store, instances: instances);
+        TestContext.Out.WriteLine($"{instances} instances: {report}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.WrongVectors, Is.Zero);
+            Assert.That(report.TextsPaidFor, Is.InRange(report.DistinctTexts, report.DistinctTexts + ((instances - 1) * 300)), "only the shared texts can be paid twice");
+        });
+    }
+
     [Test]
     public async Task EightCallers_SendEachOfTheSame100TextsOnce_ThroughSqlite_WhenTheProviderTakes200Milliseconds()
     {
