@@ -62,6 +62,36 @@ public class TextBatchTests
         Assert.That(ex!.Message, Does.Contain("input 0"));
     }
 
+    [Test]
+    public async Task FewShotClassifierCreateAsync_ThrowsInvalidOperationNamingTheIndex_WhenTheGeneratorReturnsANullElement()
+    {
+        // Row 6 of issue 12 through the public entry point the tester used (NullReferenceException before).
+        LabeledExample[] examples = [new("cheap pills", "spam"), new("lunch at noon", "ham"), new("win money", "spam")];
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => FewShotClassifier.CreateAsync(new NullElementGenerator(nullAt: 1), examples));
+
+        Assert.That(ex!.Message, Does.Contain("input 1"));
+    }
+
+    [Test]
+    public async Task FewShotClassifierPredictBatchAsync_RefusesTextsThatHoldNothing_BeforeEmbedding()
+    {
+        // Row 4 of issue 12 through a public entry point that validates with TextBatch.Validate.
+        FakeEmbeddingGenerator generator = BagOfWords.Generator();
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(
+            generator, [new("cheap pills", "spam"), new("lunch at noon", "ham")]);
+        int callsBefore = generator.Calls.Count;
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => classifier.PredictBatchAsync(["fine", "\u200B\u200E\0"]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.ParamName, Is.EqualTo("texts"));
+            Assert.That(ex.Message, Does.StartWith("texts[1] is blank"));
+            Assert.That(generator.Calls, Has.Count.EqualTo(callsBefore));
+        });
+    }
+
     private sealed class NullElementGenerator(int nullAt) : IEmbeddingGenerator<string, Embedding<float>>
     {
         public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
