@@ -293,8 +293,11 @@ public sealed class SqliteEmbeddingCacheStore : IEmbeddingCacheStore, IDisposabl
                 $"The embedding cache database '{dataSource}' is read-only; a cache must be able to store what it pays for.");
         }
 
+        // On Windows a folder's read-only attribute does not stop anyone from creating files in it (Explorer uses it to
+        // mark customized folders), so only Unix modes count; Windows' own permissions are found by the probe.
         string? folder = Path.GetDirectoryName(path);
-        if (folder is not null && Directory.Exists(folder) && (File.GetAttributes(folder) & FileAttributes.ReadOnly) != 0)
+        if (!OperatingSystem.IsWindows() && folder is not null && Directory.Exists(folder)
+            && (File.GetAttributes(folder) & FileAttributes.ReadOnly) != 0)
         {
             throw new UnauthorizedAccessException(
                 $"The folder of the embedding cache database '{dataSource}' is read-only; SQLite must create its -wal and -shm files next to the database.");
