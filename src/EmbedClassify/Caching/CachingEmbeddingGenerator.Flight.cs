@@ -271,6 +271,13 @@ public sealed partial class CachingEmbeddingGenerator
                 }
             }
 
+            // Every result is set by now; observing the failures keeps a key nobody awaited from raising
+            // TaskScheduler.UnobservedTaskException.
+            foreach (TaskCompletionSource<Embedding<float>> result in _results)
+            {
+                _ = result.Task.Exception;
+            }
+
             // Released only now, after every write: a caller that claims a key afterwards finds it in the store.
             for (int i = 0; i < _keys.Count; i++)
             {

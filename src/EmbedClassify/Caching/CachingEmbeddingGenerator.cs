@@ -250,6 +250,7 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
 
             Task all = Task.WhenAll(slots.Select(s => (Task)s.Result.Task));
             await Task.WhenAny(all, participation.Left).ConfigureAwait(false);
+            _ = all.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             if (!all.IsCompleted)
             {
                 await participation.WindDownAsync().ConfigureAwait(false);
