@@ -235,7 +235,7 @@ public partial class CachingEmbeddingGeneratorTests
     [Test]
     public async Task GenerateAsync_ReturnsThePaidVectors_CountsTheFailedWrite_AndRetriesItOnTheNextCall()
     {
-        // Row 4 of issue 12, second half: a write that fails after the provider was paid used to throw and discard the vectors.
+        // Issue 12, item 3 (never lose a paid vector): a write that fails after the provider was paid used to throw and discard the vectors.
         var store = new RecordingCacheStore();
         int writes = 0;
         store.BeforeWrite = _ =>

@@ -54,7 +54,7 @@ public partial class CachingEmbeddingGeneratorTests
     [Test]
     public async Task GenerateAsync_FailsTheInputNamingItsIndex_WhenTheInnerGeneratorReturnsANullElement()
     {
-        // Row 6 of issue 12, for the cache: a null element failed the whole batch with a message about the batch.
+        // Row 5 of issue 12, for the cache: a null element failed the whole batch with a message about the batch.
         var inner = new NullAtGenerator("b");
         var store = new RecordingCacheStore();
         using var cache = new CachingEmbeddingGenerator(inner, store);

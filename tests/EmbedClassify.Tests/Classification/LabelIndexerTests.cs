@@ -38,7 +38,7 @@ public class LabelIndexerTests
     [Test]
     public void Fit_RefusesLabelsThatWouldNotRoundTrip_BeforeAnythingIsSaved()
     {
-        // Row 5 of issue 12: 'x\uD800' and 'x\uD801' saved, then refused to load (both became 'x\uFFFD').
+        // Row 7 of issue 12: 'x\uD800' and 'x\uD801' saved, then refused to load (both became 'x\uFFFD').
         LabeledEmbedding[] examples = [new("x\uD800", new float[] { 1, 0 }), new("x\uD801", new float[] { 0, 1 })];
 
         var ex = Assert.Throws<ArgumentException>(() => EmbeddingClassifier.Fit(examples));

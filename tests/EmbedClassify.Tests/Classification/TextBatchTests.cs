@@ -8,7 +8,7 @@ public class TextBatchTests
     [Test]
     public void Validate_RefusesTextsThatHoldNothing_WithTheMessageOfAnEmptyText()
     {
-        // Row 4 of issue 12: NUL, control characters, zero-width and direction marks and a lone surrogate all passed.
+        // Row 6 of issue 12: NUL, control characters, zero-width and direction marks and a lone surrogate all passed.
         string[] nothing = ["\0", "\u0001\u001F", "\u200B\u200D\uFEFF", "\u200E\u202E", "\uD800"];
         var empty = Assert.Throws<ArgumentException>(() => TextBatch.Validate(["ok", ""], "texts"));
 
@@ -44,7 +44,7 @@ public class TextBatchTests
     [Test]
     public async Task EmbedAsync_ThrowsInvalidOperationNamingTheIndex_WhenTheGeneratorReturnsANullElement()
     {
-        // Row 6 of issue 12: a null element surfaced as NullReferenceException from FewShotClassifier/HybridClassifier.CreateAsync.
+        // Row 5 of issue 12: a null element surfaced as NullReferenceException from FewShotClassifier/HybridClassifier.CreateAsync.
         var generator = new NullElementGenerator(nullAt: 2);
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => TextBatch.EmbedAsync(generator, ["a", "b", "c", "d"], null, default));
@@ -65,7 +65,7 @@ public class TextBatchTests
     [Test]
     public async Task FewShotClassifierCreateAsync_ThrowsInvalidOperationNamingTheIndex_WhenTheGeneratorReturnsANullElement()
     {
-        // Row 6 of issue 12 through the public entry point the tester used (NullReferenceException before).
+        // Row 5 of issue 12 through the public entry point the tester used (NullReferenceException before).
         LabeledExample[] examples = [new("cheap pills", "spam"), new("lunch at noon", "ham"), new("win money", "spam")];
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => FewShotClassifier.CreateAsync(new NullElementGenerator(nullAt: 1), examples));
@@ -76,7 +76,7 @@ public class TextBatchTests
     [Test]
     public async Task FewShotClassifierPredictBatchAsync_RefusesTextsThatHoldNothing_BeforeEmbedding()
     {
-        // Row 4 of issue 12 through a public entry point that validates with TextBatch.Validate.
+        // Row 6 of issue 12 through a public entry point that validates with TextBatch.Validate.
         FakeEmbeddingGenerator generator = BagOfWords.Generator();
         FewShotClassifier classifier = await FewShotClassifier.CreateAsync(
             generator, [new("cheap pills", "spam"), new("lunch at noon", "ham")]);
