@@ -96,10 +96,23 @@ public sealed partial class OpenAIEmbeddingGenerator
         long inputTokens = 0;
         long totalTokens = 0;
         string modelId = _model;
+        int agreedLength = 0;
         for (int r = 0; r < outcomes.Length; r++)
         {
             (int offset, int length) = plan.Requests[r].GetOffsetAndLength(plan.UniqueTexts.Length);
             RequestOutcome outcome = outcomes[r];
+            if (outcome.Error is null && outcome.Vectors!.Length > 0)
+            {
+                // Every response of one call must have the vector length of the first successful one.
+                int vectorLength = outcome.Vectors[0].Length;
+                agreedLength = agreedLength == 0 ? vectorLength : agreedLength;
+                if (vectorLength != agreedLength)
+                {
+                    outcome = Failed(new InvalidDataException(
+                        $"The server returned embeddings of different lengths ({agreedLength} and {vectorLength}) in one call."));
+                }
+            }
+
             if (outcome.Error is not null)
             {
                 lastError = outcome.Error;
@@ -207,17 +220,13 @@ public sealed partial class OpenAIEmbeddingGenerator
             return (Failed(new InvalidDataException($"The server sent a malformed response for {texts.Length} inputs: {Redact(ex.Message)}", ex)), false, null);
         }
 
-        string? problem = Validate(result, texts.Length, expectedLength ?? (_observedLength is int seen and > 0 ? seen : null));
+        // With no length to expect, one response does not fix it for the process: a faulty first answer would otherwise
+        // make every later correct one fail until restart. The responses of one call must agree (see Assemble), and a
+        // cache in front checks every vector against the ones it already holds.
+        string? problem = Validate(result, texts.Length, expectedLength);
         if (problem is not null)
         {
             return (Failed(new InvalidDataException(problem)), false, null);
-        }
-
-        if (expectedLength is null)
-        {
-            // With no length to expect, the first response fixes it: a model's vectors never change length, so a
-            // later response that differs is a server fault, not a new normal.
-            Interlocked.CompareExchange(ref _observedLength, result[0].Vector.Length, 0);
         }
 
         var vectors = new float[result.Count][];

@@ -59,9 +59,6 @@ public sealed partial class OpenAIEmbeddingGenerator : IEmbeddingGenerator<strin
     private readonly TimeProvider _timeProvider;
     private int _disposed;
 
-    // The vector length of the first response when neither the options nor the model name say what to expect; 0 until then.
-    private int _observedLength;
-
     /// <summary>
     /// Initializes a new instance of the <see cref="OpenAIEmbeddingGenerator"/> class.
     /// </summary>

@@ -12,6 +12,10 @@ public static class SqliteEmbeddingCacheServiceCollectionExtensions
     /// Registers a singleton <see cref="SqliteEmbeddingCacheStore"/> over a database file as the
     /// <see cref="IEmbeddingCacheStore"/>; the container disposes it. The file is opened when the store is first resolved.
     /// </summary>
+    /// <remarks>
+    /// Resolving the store throws what its constructor throws, for example <see cref="UnauthorizedAccessException"/> for
+    /// a database that cannot be written; resolve it at startup to find that before the first embedding call.
+    /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="databasePath">The path of the database file.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>

@@ -13,6 +13,12 @@ namespace EmbedClassify.Sqlite;
 /// connection of its own, readers never block the writer, and writers wait their turn for up to the busy timeout.
 /// Every <see cref="SetManyAsync"/> call is one transaction, so after a crash a batch is either wholly stored or absent.
 /// </para>
+/// <para>
+/// The store is opened for writing or not at all: the constructor refuses a database it cannot write (a read-only
+/// file, a read-only folder, in which SQLite could not create its <c>-wal</c> and <c>-shm</c> files, or a database
+/// another connection keeps locked) before any vector is paid for. It checks the file and folder modes itself, since a
+/// process running as root could write through them, and then takes and rolls back a write lock.
+/// </para>
 /// <para>This type is thread-safe. Dispose it to release the pooled connections and their file handles.</para>
 /// </remarks>
 public sealed class SqliteEmbeddingCacheStore : IEmbeddingCacheStore, IDisposable
@@ -27,6 +33,16 @@ public sealed class SqliteEmbeddingCacheStore : IEmbeddingCacheStore, IDisposabl
     // milliseconds, so this only runs out when another process holds the lock far longer than any batch needs.
     private const int BusyTimeoutMilliseconds = 30_000;
 
+    // SQLite result codes (https://sqlite.org/rescode.html) that mean the database cannot be written, or not now.
+    private const int SqlitePermission = 3;
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int SqliteReadOnly = 8;
+    private const int SqliteCannotOpen = 14;
+    private const int SqliteAuthorization = 23;
+
+    private const string ProbeKey = "embedclassify:write-probe";
+
     private readonly string _connectionString;
     private int _disposed;
 
@@ -37,6 +53,8 @@ public sealed class SqliteEmbeddingCacheStore : IEmbeddingCacheStore, IDisposabl
     /// <param name="databasePath">The path of the database file.</param>
     /// <exception cref="ArgumentNullException"><paramref name="databasePath"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="databasePath"/> is empty or white space.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file or its folder is read-only, or SQLite may not write them; the message names the path.</exception>
+    /// <exception cref="IOException">Another connection kept the database locked for longer than the busy timeout; the message names the path.</exception>
     /// <exception cref="SqliteException">The file cannot be opened or is not a SQLite database.</exception>
     public SqliteEmbeddingCacheStore(string databasePath)
         : this(BuildFromPath(databasePath))
@@ -50,6 +68,14 @@ public sealed class SqliteEmbeddingCacheStore : IEmbeddingCacheStore, IDisposabl
     /// <param name="connectionString">The connection string. Pooling is turned on whatever it says, because the store opens a connection per operation.</param>
     /// <exception cref="ArgumentNullException"><paramref name="connectionString"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="connectionString"/> names no data source, or names an in-memory database (which one store could not share between its connections).</exception>
+    /// <exception cref="UnauthorizedAccessException">
+    /// The file or its folder is read-only, the connection string opens it read-only, or SQLite may not write them; the
+    /// message names the path.
+    /// </exception>
+    /// <exception cref="IOException">
+    /// Another connection kept the database locked for longer than the busy timeout (30 seconds, or the connection
+    /// string's <see cref="SqliteConnectionStringBuilder.DefaultTimeout"/> when shorter); the message names the path.
+    /// </exception>
     /// <exception cref="SqliteException">The database cannot be opened or is not a SQLite database.</exception>
     public SqliteEmbeddingCacheStore(SqliteConnectionStringBuilder connectionString)
     {
@@ -62,7 +88,24 @@ public sealed class SqliteEmbeddingCacheStore : IEmbeddingCacheStore, IDisposabl
 
         var builder = new SqliteConnectionStringBuilder(connectionString.ConnectionString) { Pooling = true };
         _connectionString = builder.ConnectionString;
-        Initialize();
+        string path = builder.DataSource;
+        ThrowIfMarkedReadOnly(path);
+        try
+        {
+            Initialize(builder.DefaultTimeout > 0 ? Math.Min(BusyTimeoutMilliseconds, builder.DefaultTimeout * 1000) : BusyTimeoutMilliseconds);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteReadOnly or SqlitePermission or SqliteAuthorization or SqliteCannotOpen)
+        {
+            ReleasePool();
+            throw new UnauthorizedAccessException(
+                $"The embedding cache database '{path}' cannot be written ({ex.Message}); a cache must be able to store what it pays for.", ex);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteBusy or SqliteLocked)
+        {
+            ReleasePool();
+            throw new IOException(
+                $"The embedding cache database '{path}' is locked by another connection or process, which kept it from being written ({ex.Message}).", ex);
+        }
     }
 
     /// <inheritdoc/>
@@ -178,6 +221,12 @@ public sealed class SqliteEmbeddingCacheStore : IEmbeddingCacheStore, IDisposabl
         }
     }
 
+    private void ReleasePool()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
     private static SqliteConnectionStringBuilder BuildFromPath(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
@@ -226,7 +275,36 @@ public sealed class SqliteEmbeddingCacheStore : IEmbeddingCacheStore, IDisposabl
         }
     }
 
-    private void Initialize()
+    /// <summary>
+    /// Refuses a database file or folder whose mode says read-only: SQLite running as root would write through the mode,
+    /// and the owner marked it so for a reason.
+    /// </summary>
+    private static void ThrowIfMarkedReadOnly(string dataSource)
+    {
+        if (dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        string path = Path.GetFullPath(dataSource);
+        if (File.Exists(path) && (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0)
+        {
+            throw new UnauthorizedAccessException(
+                $"The embedding cache database '{dataSource}' is read-only; a cache must be able to store what it pays for.");
+        }
+
+        // On Windows a folder's read-only attribute does not stop anyone from creating files in it (Explorer uses it to
+        // mark customized folders), so only Unix modes count; Windows' own permissions are found by the probe.
+        string? folder = Path.GetDirectoryName(path);
+        if (!OperatingSystem.IsWindows() && folder is not null && Directory.Exists(folder)
+            && (File.GetAttributes(folder) & FileAttributes.ReadOnly) != 0)
+        {
+            throw new UnauthorizedAccessException(
+                $"The folder of the embedding cache database '{dataSource}' is read-only; SQLite must create its -wal and -shm files next to the database.");
+        }
+    }
+
+    private void Initialize(int probeTimeoutMilliseconds)
     {
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
@@ -238,6 +316,24 @@ public sealed class SqliteEmbeddingCacheStore : IEmbeddingCacheStore, IDisposabl
         command.CommandText = "PRAGMA journal_mode = WAL;";
         command.ExecuteNonQuery();
         command.CommandText = $"CREATE TABLE IF NOT EXISTS {TableName} (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL)";
+        command.ExecuteNonQuery();
+
+        // A write that is rolled back: it needs the write lock and the -wal file, so a database that opens but cannot be
+        // written (read-only file or folder, a lock held by another process) is found now, before any provider call.
+        command.CommandText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {probeTimeoutMilliseconds};");
+        command.ExecuteNonQuery();
+        using (SqliteTransaction probe = connection.BeginTransaction(deferred: false))
+        {
+            command.Transaction = probe;
+            command.CommandText = $"INSERT OR REPLACE INTO {TableName} (key, value) VALUES ($key, x'')";
+            command.Parameters.AddWithValue("$key", ProbeKey);
+            command.ExecuteNonQuery();
+            probe.Rollback();
+        }
+
+        command.Transaction = null;
+        command.Parameters.Clear();
+        command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
         command.ExecuteNonQuery();
     }
 }

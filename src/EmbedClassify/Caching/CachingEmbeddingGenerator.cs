@@ -23,11 +23,32 @@ namespace EmbedClassify;
 /// </para>
 /// <para>
 /// Misses are de-duplicated, split into batches of <see cref="CachingEmbeddingGeneratorOptions.BatchSize"/> texts and
-/// sent with at most <see cref="CachingEmbeddingGeneratorOptions.MaxConcurrency"/> concurrent inner calls. Each completed
-/// batch is written with one <see cref="IEmbeddingCacheStore.SetManyAsync"/> call, so a crash, kill or cancellation after
-/// k completed batches keeps those k batches and a rerun embeds only the rest. Failures and cancellations are never
-/// cached. Every entry carries a checksum; a corrupt or truncated entry is logged, counted in
-/// <see cref="EmbeddingCacheStatistics.CorruptEntries"/>, re-fetched and overwritten, never returned.
+/// sent with at most <see cref="CachingEmbeddingGeneratorOptions.MaxConcurrency"/> concurrent inner calls per call of
+/// <see cref="GenerateAsync"/>. Each completed batch is written with one <see cref="IEmbeddingCacheStore.SetManyAsync"/>
+/// call, so a crash, kill or cancellation after k completed batches keeps those k batches and a rerun embeds only the
+/// rest. Failures and cancellations are never cached. Every entry carries a checksum; a corrupt or truncated entry is
+/// logged, counted in <see cref="EmbeddingCacheStatistics.CorruptEntries"/>, re-fetched and overwritten, never returned.
+/// </para>
+/// <para>
+/// <b>Single flight.</b> Concurrent calls on one instance never pay twice for a text: the first call that needs a key
+/// fetches it, and every call that needs the same key meanwhile awaits that fetch (counted in
+/// <see cref="EmbeddingCacheStatistics.SharedTexts"/>) instead of sending it again. A failed fetch fails every call
+/// that awaited it and is not cached, so the next call asks again. A caller whose token is canceled stops waiting at
+/// once, but the fetch goes on while another caller still needs it; it is canceled only when nobody does. Separate
+/// instances and processes that share a store de-duplicate only through the store (see docs/caching.md).
+/// </para>
+/// <para>
+/// <b>Nothing bad is stored.</b> Every vector, from the inner generator or from the store, is checked before it is
+/// stored or returned: not <see langword="null"/>, not empty, finite, not all zeros, and of the expected length (the
+/// dimension count of the options or the metadata, else the length of the first vector this instance stored or read for
+/// the model, else the length every vector of the batch agrees on). A bad vector from the inner generator fails that
+/// input only, with an <see cref="InvalidOperationException"/> naming its index; a bad entry in the store counts as
+/// corrupt and is fetched again.
+/// </para>
+/// <para>
+/// <b>A paid vector is never thrown away.</b> When writing a completed batch fails, the caller still gets its vectors;
+/// the failure is logged and counted in <see cref="EmbeddingCacheStatistics.FailedWrites"/>, the entries are kept in
+/// memory (and answer lookups) and every later call first retries writing them, until the store takes them.
 /// </para>
 /// <para>
 /// Besides <see cref="Statistics"/>, hits, misses and inner calls are counted on the process-wide meter named in
@@ -47,6 +68,19 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
     private long _textsSent;
     private long _tokensSent;
     private long _corruptEntries;
+    private long _sharedTexts;
+    private long _failedWrites;
+
+    // Keys being looked up or fetched, each with the flight that does it and the result its waiters await.
+    private readonly ConcurrentDictionary<string, Slot> _inFlight = new(StringComparer.Ordinal);
+
+    // Paid-for entries whose write failed: they answer lookups, and every call tries to write them first.
+    private readonly ConcurrentDictionary<string, byte[]> _pendingWrites = new(StringComparer.Ordinal);
+
+    // The vector length per key namespace, learned from the first vector stored or read when neither the options nor the
+    // metadata give a dimension count.
+    private readonly ConcurrentDictionary<string, int> _lengths = new(StringComparer.Ordinal);
+    private int _flushing;
 
     /// <summary>
     /// Initializes a new instance of the <see cref="CachingEmbeddingGenerator"/> class.
@@ -82,7 +116,15 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
         Interlocked.Read(ref _providerCalls),
         Interlocked.Read(ref _textsSent),
         Interlocked.Read(ref _tokensSent),
-        Interlocked.Read(ref _corruptEntries));
+        Interlocked.Read(ref _corruptEntries),
+        Interlocked.Read(ref _sharedTexts),
+        Interlocked.Read(ref _failedWrites));
+
+    /// <summary>
+    /// Gets the number of paid-for entries whose write to the store failed and that are held in memory until a later
+    /// call writes them.
+    /// </summary>
+    public int PendingWriteCount => _pendingWrites.Count;
 
     /// <summary>
     /// Generates embeddings for the texts, answering from the cache where possible.
@@ -94,19 +136,25 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
     /// <exception cref="ArgumentNullException"><paramref name="values"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="values"/> contains <see langword="null"/>.</exception>
     /// <exception cref="EmbeddingBatchException">
-    /// Some inner calls failed. <see cref="EmbeddingBatchException.FailedIndices"/> lists every position in
-    /// <paramref name="values"/> that got no embedding, <see cref="EmbeddingBatchException.Embeddings"/> holds the
-    /// embeddings of the others, every batch that completed is already stored, and the inner exception is the first
-    /// failure. An inner call that returns the wrong number of embeddings, or vectors whose length differs from the
-    /// expected dimension count, counts as failed. When an inner call throws an <see cref="EmbeddingBatchException"/>
-    /// that carries <see cref="EmbeddingBatchException.Embeddings"/> for its inputs, the embeddings it holds are stored
-    /// (in the batch's one write) and returned in the exception, and only its failed inputs count as failed.
+    /// Some texts got no embedding. <see cref="EmbeddingBatchException.FailedIndices"/> lists every position in
+    /// <paramref name="values"/> that got none, <see cref="EmbeddingBatchException.Embeddings"/> holds the embeddings of
+    /// the others, every batch that completed is already stored (or held for a later write), and the inner exception is
+    /// the failure of the first failed position. An inner call that throws, or returns the wrong number of embeddings,
+    /// fails its whole batch and no later batch of this call starts. A <see langword="null"/>, empty, non-finite, all-zero
+    /// or wrong-length vector fails only its input: the inner exception is then an <see cref="InvalidOperationException"/>
+    /// whose message names the index. When an inner call throws an <see cref="EmbeddingBatchException"/> that carries
+    /// <see cref="EmbeddingBatchException.Embeddings"/> for its inputs, the usable embeddings it holds are stored (in the
+    /// batch's one write) and returned in the exception, and only its failed inputs count as failed.
     /// </exception>
     /// <exception cref="OperationCanceledException">
-    /// <paramref name="cancellationToken"/> was canceled before every text was embedded; batches completed before that are stored.
+    /// <paramref name="cancellationToken"/> was canceled before every text was embedded; batches completed before that
+    /// are stored. A fetch that another concurrent call still awaits is not canceled.
     /// </exception>
     /// <exception cref="InvalidOperationException">The store returned a different number of entries than keys it was asked for.</exception>
-    /// <remarks>Exceptions thrown by the store propagate unchanged, after the batches in flight have finished.</remarks>
+    /// <remarks>
+    /// Exceptions thrown by the store's <see cref="IEmbeddingCacheStore.GetManyAsync"/> propagate unchanged. Exceptions
+    /// thrown by <see cref="IEmbeddingCacheStore.SetManyAsync"/> do not: see <see cref="EmbeddingCacheStatistics.FailedWrites"/>.
+    /// </remarks>
     public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
         EmbeddingGenerationOptions? options = null,
@@ -124,6 +172,8 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
         {
             return [];
         }
+
+        await WritePendingAsync().ConfigureAwait(false);
 
         EmbeddingGeneratorMetadata? metadata = _metadata.Value;
         string? modelId = options?.ModelId ?? (_options.ModelIdentity is null ? metadata?.DefaultModelId : null);
@@ -150,261 +200,191 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
             uniqueOf[i] = unique;
         }
 
-        IReadOnlyList<byte[]?> payloads = await _store.GetManyAsync(uniqueKeys, cancellationToken).ConfigureAwait(false);
-        if (payloads is null || payloads.Count != uniqueKeys.Count)
+        var participation = new Participation();
+        var slots = new Slot[uniqueKeys.Count];
+        var owned = new List<Flight>();
+        using (cancellationToken.Register(static state => ((Participation)state!).LeaveAll(), participation))
         {
-            throw new InvalidOperationException(
-                $"The cache store returned {payloads?.Count ?? 0} entries for {uniqueKeys.Count} keys.");
-        }
-
-        var embeddings = new Embedding<float>?[uniqueKeys.Count];
-        var missing = new List<int>();
-        for (int u = 0; u < payloads.Count; u++)
-        {
-            if (payloads[u] is not { } payload)
+            // Claim every key nobody is fetching, join the flights of the others; a key whose flight was abandoned by all
+            // its callers is claimed again once that flight has wound down.
+            List<int> unclaimed = [.. Enumerable.Range(0, uniqueKeys.Count)];
+            while (unclaimed.Count > 0)
             {
-                missing.Add(u);
+                var flight = new Flight(this, keyNamespace, modelId, dimensions, options);
+                var blocked = new List<int>();
+                var blockers = new List<Task>();
+                foreach (int u in unclaimed)
+                {
+                    if (!Claim(uniqueKeys[u], uniqueTexts[u], flight, participation, out slots[u]))
+                    {
+                        blocked.Add(u);
+                        blockers.Add(slots[u].Flight.Completion);
+                    }
+                }
+
+                if (flight.Count > 0)
+                {
+                    owned.Add(flight);
+                    participation.Own(flight);
+                    flight.Start();
+                }
+
+                if (participation.HasLeft)
+                {
+                    await participation.WindDownAsync().ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                unclaimed = blocked;
+                if (blocked.Count > 0)
+                {
+                    Task unblocked = Task.WhenAll(blockers);
+                    await Task.WhenAny(unblocked, participation.Left).ConfigureAwait(false);
+                    if (!unblocked.IsCompleted)
+                    {
+                        await participation.WindDownAsync().ConfigureAwait(false);
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+                }
             }
-            else if (EmbeddingCachePayload.TryDecode(uniqueKeys[u], payload, dimensions, out float[] vector, out string problem))
+
+            Task all = Task.WhenAll(slots.Select(s => (Task)s.Result.Task));
+            await Task.WhenAny(all, participation.Left).ConfigureAwait(false);
+            _ = all.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            if (!all.IsCompleted)
             {
-                embeddings[u] = new Embedding<float>(vector) { ModelId = modelId };
-            }
-            else
-            {
-                Interlocked.Increment(ref _corruptEntries);
-                Log.CorruptEntry(_logger, uniqueKeys[u], problem);
-                missing.Add(u);
+                await participation.WindDownAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
 
-        Interlocked.Add(ref _hits, uniqueKeys.Count - missing.Count);
-        Interlocked.Add(ref _misses, missing.Count);
-        RecordMetric(Instrumentation.CacheHits, uniqueKeys.Count - missing.Count);
-        RecordMetric(Instrumentation.CacheMisses, missing.Count);
-
-        UsageDetails? usage = null;
-        if (missing.Count > 0)
-        {
-            var fetch = new Fetch(this, uniqueKeys, uniqueTexts, missing, embeddings, dimensions, options);
-            usage = await fetch.RunAsync(cancellationToken).ConfigureAwait(false);
-            fetch.ThrowIfIncomplete(uniqueOf, cancellationToken);
-        }
-
-        var result = new GeneratedEmbeddings<Embedding<float>>(inputs.Length) { Usage = usage };
-        foreach (int unique in uniqueOf)
-        {
-            result.Add(embeddings[unique]!);
-        }
-
-        return result;
+        participation.LeaveAll();
+        long shared = slots.LongCount(s => !owned.Contains(s.Flight));
+        Interlocked.Add(ref _sharedTexts, shared);
+        return Collect(inputs.Length, uniqueOf, slots, owned, cancellationToken);
     }
 
     /// <summary>
-    /// Sends the misses of one call in batches and stores each completed batch.
+    /// Claims <paramref name="key"/> for <paramref name="flight"/>, or joins the flight already fetching it; returns
+    /// <see langword="false"/> when that flight has been abandoned and <paramref name="slot"/>'s flight must be awaited first.
     /// </summary>
-    private sealed class Fetch(
-        CachingEmbeddingGenerator owner,
-        List<string> keys,
-        List<string> texts,
-        List<int> missing,
-        Embedding<float>?[] embeddings,
-        int? dimensions,
-        EmbeddingGenerationOptions? options)
+    private bool Claim(string key, string text, Flight flight, Participation participation, out Slot slot)
     {
-        private readonly int _batchSize = owner._options.BatchSize;
-        private readonly ConcurrentBag<(int Batch, Exception Error)> _providerFailures = [];
-        private readonly ConcurrentBag<(int Batch, Exception Error)> _storeFailures = [];
-        private readonly Lock _usageGate = new();
-        private UsageDetails? _usage;
-        private int _nextBatch = -1;
-        private int _stopping;
-
-        private int BatchCount => (missing.Count + _batchSize - 1) / _batchSize;
-
-        public async Task<UsageDetails?> RunAsync(CancellationToken cancellationToken)
+        while (true)
         {
-            int workers = Math.Min(owner._options.MaxConcurrency, BatchCount);
-            var tasks = new Task[workers];
-            for (int w = 0; w < workers; w++)
+            if (_inFlight.TryGetValue(key, out slot))
             {
-                // Task.Run so that an inner generator that completes synchronously still gets MaxConcurrency threads.
-                tasks[w] = Task.Run(() => WorkAsync(cancellationToken), CancellationToken.None);
+                return participation.TryJoin(slot.Flight);
             }
 
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-            return _usage;
+            slot = new Slot(flight, new TaskCompletionSource<Embedding<float>>(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (_inFlight.TryAdd(key, slot))
+            {
+                flight.Add(key, text, slot.Result);
+                return true;
+            }
+        }
+    }
+
+    private GeneratedEmbeddings<Embedding<float>> Collect(
+        int inputCount, int[] uniqueOf, Slot[] slots, List<Flight> owned, CancellationToken cancellationToken)
+    {
+        var embeddings = new Embedding<float>?[inputCount];
+        int firstFailed = -1;
+        var failed = new List<int>();
+        for (int i = 0; i < inputCount; i++)
+        {
+            Slot slot = slots[uniqueOf[i]];
+            if (slot.Result.Task.IsCompletedSuccessfully)
+            {
+                embeddings[i] = slot.Result.Task.Result;
+                continue;
+            }
+
+            if (slot.Flight.StoreError is { } storeError)
+            {
+                ExceptionDispatchInfo.Throw(storeError);
+            }
+
+            failed.Add(i);
+            firstFailed = firstFailed < 0 ? i : firstFailed;
         }
 
-        public void ThrowIfIncomplete(int[] uniqueOf, CancellationToken cancellationToken)
+        if (failed.Count > 0)
         {
-            if (!_storeFailures.IsEmpty)
+            cancellationToken.ThrowIfCancellationRequested();
+            Task<Embedding<float>> first = slots[uniqueOf[firstFailed]].Result.Task;
+            Exception? inner = first.Exception?.InnerException;
+            if (inner is BadVectorException bad)
             {
-                ExceptionDispatchInfo.Throw(_storeFailures.MinBy(f => f.Batch).Error);
+                inner = new InvalidOperationException(
+                    $"The inner generator returned {bad.Problem} for the text at index {firstFailed}; it was not cached, so the next call asks for it again.");
             }
 
-            bool complete = missing.TrueForAll(u => embeddings[u] is not null);
-            if (complete)
+            throw new EmbeddingBatchException(failed, embeddings, inner ?? new OperationCanceledException("The fetch of this text was canceled."));
+        }
+
+        UsageDetails? usage = null;
+        foreach (Flight flight in owned)
+        {
+            if (flight.Usage is { } flightUsage)
+            {
+                usage ??= new UsageDetails();
+                usage.Add(flightUsage);
+            }
+        }
+
+        return new GeneratedEmbeddings<Embedding<float>>(embeddings!) { Usage = usage };
+    }
+
+    /// <summary>Writes the entries whose earlier write failed, if any; a failure is logged and counted, never thrown.</summary>
+    private async Task WritePendingAsync()
+    {
+        if (_pendingWrites.IsEmpty || Interlocked.CompareExchange(ref _flushing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            KeyValuePair<string, byte[]>[] entries = [.. _pendingWrites];
+            if (entries.Length == 0)
             {
                 return;
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            int[] failed = [.. Enumerable.Range(0, uniqueOf.Length).Where(i => embeddings[uniqueOf[i]] is null)];
-            var partial = new Embedding<float>?[uniqueOf.Length];
-            for (int i = 0; i < partial.Length; i++)
+            try
             {
-                partial[i] = embeddings[uniqueOf[i]];
+                await _store.SetManyAsync(entries, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _failedWrites);
+                Log.WriteFailed(_logger, entries.Length, ex);
+                return;
             }
 
-            Exception? first = _providerFailures.IsEmpty ? null : _providerFailures.MinBy(f => f.Batch).Error;
-            throw new EmbeddingBatchException(failed, partial, first);
+            foreach (KeyValuePair<string, byte[]> entry in entries)
+            {
+                _pendingWrites.TryRemove(entry);
+            }
+
+            Log.PendingWritten(_logger, entries.Length);
         }
-
-        private async Task WorkAsync(CancellationToken cancellationToken)
+        finally
         {
-            while (Volatile.Read(ref _stopping) == 0 && !cancellationToken.IsCancellationRequested)
-            {
-                int batch = Interlocked.Increment(ref _nextBatch);
-                if (batch >= BatchCount)
-                {
-                    return;
-                }
-
-                int start = batch * _batchSize;
-                int count = Math.Min(_batchSize, missing.Count - start);
-                string[] batchTexts = new string[count];
-                for (int j = 0; j < count; j++)
-                {
-                    batchTexts[j] = texts[missing[start + j]];
-                }
-
-                Interlocked.Increment(ref owner._providerCalls);
-                owner.RecordMetric(Instrumentation.ProviderCalls, 1);
-                Interlocked.Add(ref owner._textsSent, count);
-                IReadOnlyList<Embedding<float>?> generated;
-                UsageDetails? usage = null;
-                Exception? failure = null;
-                try
-                {
-                    GeneratedEmbeddings<Embedding<float>> answer =
-                        await owner.InnerGenerator.GenerateAsync(batchTexts, options, cancellationToken).ConfigureAwait(false);
-                    Validate(answer, count);
-                    generated = answer;
-                    usage = answer.Usage;
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (EmbeddingBatchException ex) when (ex.Embeddings.Count == count)
-                {
-                    // The provider was paid for the inputs it did embed; keeping them means the rerun pays only for the rest.
-                    generated = UsablePart(ex.Embeddings);
-                    failure = ex;
-                }
-                catch (Exception ex)
-                {
-                    Log.BatchFailed(owner._logger, batch, count, ex);
-                    _providerFailures.Add((batch, ex));
-                    Volatile.Write(ref _stopping, 1);
-                    return;
-                }
-
-                if (failure is not null)
-                {
-                    Log.BatchPartlyFailed(owner._logger, batch, generated.Count(e => e is null), count, failure);
-                    _providerFailures.Add((batch, failure));
-                    Volatile.Write(ref _stopping, 1);
-                }
-
-                if (usage?.InputTokenCount is long tokens)
-                {
-                    Interlocked.Add(ref owner._tokensSent, tokens);
-                }
-
-                var entries = new List<KeyValuePair<string, byte[]>>(count);
-                for (int j = 0; j < count; j++)
-                {
-                    if (generated[j] is { } embedding)
-                    {
-                        string key = keys[missing[start + j]];
-                        entries.Add(new(key, EmbeddingCachePayload.Encode(key, embedding.Vector.Span)));
-                    }
-                }
-
-                try
-                {
-                    // These vectors are paid for: a cancellation that arrives now must not stop them from being kept.
-                    if (entries.Count > 0)
-                    {
-                        await owner._store.SetManyAsync(entries, CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-                catch (Exception ex)
-                {
-                    _storeFailures.Add((batch, ex));
-                    Volatile.Write(ref _stopping, 1);
-                    return;
-                }
-
-                for (int j = 0; j < count; j++)
-                {
-                    embeddings[missing[start + j]] = generated[j];
-                }
-
-                if (usage is not null)
-                {
-                    lock (_usageGate)
-                    {
-                        _usage ??= new UsageDetails();
-                        _usage.Add(usage);
-                    }
-                }
-
-                if (failure is not null)
-                {
-                    return;
-                }
-            }
+            Volatile.Write(ref _flushing, 0);
         }
+    }
 
-        /// <summary>Keeps the partial results of a failed inner call that could be cached; the others count as failed.</summary>
-        private Embedding<float>?[] UsablePart(IReadOnlyList<Embedding<float>?> partial)
+    /// <summary>Keeps the entries of a batch whose write failed, so that lookups find them and a later call writes them.</summary>
+    private void KeepForLater(List<KeyValuePair<string, byte[]>> entries, Exception error)
+    {
+        Interlocked.Increment(ref _failedWrites);
+        Log.WriteFailed(_logger, entries.Count, error);
+        foreach (KeyValuePair<string, byte[]> entry in entries)
         {
-            var usable = new Embedding<float>?[partial.Count];
-            for (int j = 0; j < usable.Length; j++)
-            {
-                if (partial[j] is { } embedding && embedding.Vector.Length > 0
-                    && (dimensions is not { } expected || embedding.Vector.Length == expected))
-                {
-                    usable[j] = embedding;
-                }
-            }
-
-            return usable;
-        }
-
-        private void Validate(GeneratedEmbeddings<Embedding<float>>? generated, int count)
-        {
-            if (generated is null || generated.Count != count)
-            {
-                throw new InvalidOperationException(
-                    $"The inner generator returned {generated?.Count ?? 0} embeddings for {count} inputs.");
-            }
-
-            for (int j = 0; j < count; j++)
-            {
-                if (generated[j] is null)
-                {
-                    throw new InvalidOperationException($"The inner generator returned no embedding for input {j} of the batch.");
-                }
-
-                if (dimensions is { } expected && generated[j].Vector.Length != expected)
-                {
-                    throw new InvalidOperationException(
-                        $"The inner generator returned a vector of length {generated[j].Vector.Length} where {expected} dimensions were expected.");
-                }
-            }
+            _pendingWrites[entry.Key] = entry.Value;
         }
     }
 
@@ -427,5 +407,14 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
 
         [LoggerMessage(3, LogLevel.Warning, "Embedding batch {Batch} failed for {Failed} of {Count} texts; the others were cached, the failed ones were not.")]
         public static partial void BatchPartlyFailed(ILogger logger, int batch, int failed, int count, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Warning, "Writing {Count} paid-for embeddings to the cache store failed; they were returned, are kept in memory, and the next call writes them again.")]
+        public static partial void WriteFailed(ILogger logger, int count, Exception exception);
+
+        [LoggerMessage(5, LogLevel.Information, "Wrote {Count} embeddings whose earlier write to the cache store had failed.")]
+        public static partial void PendingWritten(ILogger logger, int count);
+
+        [LoggerMessage(6, LogLevel.Warning, "The inner generator returned {Problem} for input {Index} of embedding batch {Batch}; it was not cached.")]
+        public static partial void BadVector(ILogger logger, string problem, int index, int batch);
     }
 }

@@ -3,7 +3,7 @@ namespace EmbedClassify;
 /// <summary>
 /// Represents a snapshot of the counters of a <see cref="CachingEmbeddingGenerator"/>.
 /// </summary>
-/// <param name="Hits">The number of distinct texts per call that were answered from the cache.</param>
+/// <param name="Hits">The number of distinct texts per call that were answered from the cache (or from entries waiting to be written).</param>
 /// <param name="Misses">The number of distinct texts per call that were not in the cache (including corrupt entries).</param>
 /// <param name="ProviderCalls">The number of calls made to the inner generator, including failed ones.</param>
 /// <param name="TextsSent">The number of texts sent to the inner generator, including those of failed calls.</param>
@@ -11,11 +11,23 @@ namespace EmbedClassify;
 /// The number of input tokens the inner generator reported in <see cref="Microsoft.Extensions.AI.GeneratedEmbeddings{TEmbedding}.Usage"/>;
 /// calls whose provider reports no usage add nothing.
 /// </param>
-/// <param name="CorruptEntries">The number of cache entries that failed verification and were discarded.</param>
+/// <param name="CorruptEntries">
+/// The number of cache entries that failed verification (checksum, length, or a non-finite or all-zero vector) and were discarded.
+/// </param>
+/// <param name="SharedTexts">
+/// The number of distinct texts per call that were neither looked up nor fetched by that call, because another
+/// concurrent call on the same generator was already doing so and shared its result (single flight).
+/// </param>
+/// <param name="FailedWrites">
+/// The number of store writes that failed after the provider had answered. Their vectors were returned anyway, kept in
+/// memory, and written again by a later call.
+/// </param>
 public readonly record struct EmbeddingCacheStatistics(
     long Hits,
     long Misses,
     long ProviderCalls,
     long TextsSent,
     long TokensSent,
-    long CorruptEntries);
+    long CorruptEntries,
+    long SharedTexts = 0,
+    long FailedWrites = 0);

@@ -10,15 +10,20 @@ internal sealed class LabelIndexer(string parameterName)
     private readonly List<string> _labels = [];
 
     /// <summary>Returns the class index of the label of the example at <paramref name="position"/>.</summary>
-    /// <exception cref="ArgumentException">The label is null or blank.</exception>
+    /// <exception cref="ArgumentException">
+    /// The label is null or blank (see <see cref="TextContent.IsBlank"/>), or contains an unpaired surrogate, which a
+    /// model file could not store faithfully ("The label of examples[i] contains an unpaired surrogate …").
+    /// </exception>
     public int Add(string? label, int position)
     {
-        if (string.IsNullOrWhiteSpace(label))
+        if (TextContent.IsBlank(label))
         {
             throw new ArgumentException(
                 $"examples[{position}] has a {(label is null ? "null" : "blank")} label; every example needs a label.",
                 parameterName);
         }
+
+        TextContent.ThrowIfLoneSurrogate(label, $"The label of examples[{position}]", parameterName);
 
         if (!_index.TryGetValue(label, out int classIndex))
         {

@@ -8,16 +8,19 @@ namespace EmbedClassify;
 /// </summary>
 internal static class TextBatch
 {
+    /// <summary>
+    /// Refuses null and blank texts (see <see cref="TextContent.IsBlank"/>) and texts with an unpaired surrogate, naming
+    /// the first one's index.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// "{parameterName}[i] is null; …", "{parameterName}[i] is blank (empty, white space, or only control, format or
+    /// unpaired surrogate characters); there is nothing to embed." or "{parameterName}[i] contains an unpaired surrogate …".
+    /// </exception>
     public static void Validate(string[] texts, string parameterName)
     {
         for (int i = 0; i < texts.Length; i++)
         {
-            if (string.IsNullOrWhiteSpace(texts[i]))
-            {
-                throw new ArgumentException(
-                    $"{parameterName}[{i}] is {(texts[i] is null ? "null" : "empty or white space")}; there is nothing to embed.",
-                    parameterName);
-            }
+            TextContent.ThrowIfNotEmbeddable(texts[i], $"{parameterName}[{i}]", parameterName);
         }
     }
 
@@ -58,6 +61,15 @@ internal static class TextBatch
         {
             throw new InvalidOperationException(
                 $"The embedding generator returned {generated?.Count ?? 0} embeddings for {distinct.Count} distinct inputs.");
+        }
+
+        for (int i = 0; i < generated.Count; i++)
+        {
+            if (generated[i] is null)
+            {
+                throw new InvalidOperationException(
+                    $"The embedding generator returned a null embedding for input {Array.IndexOf(slots, i)}.");
+            }
         }
 
         int dimensions = expectedDimensions ?? generated[0].Vector.Length;

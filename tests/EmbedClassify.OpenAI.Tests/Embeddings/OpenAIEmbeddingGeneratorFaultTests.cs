@@ -268,15 +268,42 @@ public class OpenAIEmbeddingGeneratorFaultTests
     }
 
     [Test]
-    public async Task GenerateAsync_Throws_WhenVectorLengthChangesBetweenCalls()
+    public async Task GenerateAsync_AcceptsAHealthyAnswer_AfterAFaultyFirstOne_WhenTheModelsLengthIsUnknown()
     {
+        // Row 3 of issue 12: the first answer (5 dimensions) fixed the length for the process, so every later correct
+        // answer (16) was rejected until restart.
         using var generator = _context.CreateGenerator();
-        await generator.GenerateAsync(["a"]);
-        Server.Faults = _ => FakeFault.WrongLength(3);
+        Server.Faults = _ => FakeFault.WrongLength(5);
+        GeneratedEmbeddings<Embedding<float>> faulty = await generator.GenerateAsync(["a"]);
+        Server.Faults = null;
 
-        var ex = await Assert.ThrowsAsync<EmbeddingBatchException>(() => generator.GenerateAsync(["b"]));
+        GeneratedEmbeddings<Embedding<float>> healthy = await generator.GenerateAsync(["b"]);
 
-        Assert.That(ex!.InnerException!.Message, Does.Contain("length 3"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(faulty[0].Vector.Length, Is.EqualTo(5));
+            Assert.That(healthy[0].Vector.ToArray(), Is.EqualTo(FakeOpenAIServer.VectorFor("b", Server.Dimensions)).Within(1e-6f));
+        });
+    }
+
+    [Test]
+    public async Task GenerateAsync_FailsTheRequestsThatDisagree_WhenOneCallsResponsesHaveDifferentLengths()
+    {
+        Server.Faults = RequestsContaining("b", FakeFault.WrongLength(5));
+        using var generator = _context.CreateGenerator(o =>
+        {
+            o.MaxInputsPerRequest = 1;
+            o.MaxConcurrency = 1;
+        });
+
+        var ex = await Assert.ThrowsAsync<EmbeddingBatchException>(() => generator.GenerateAsync(["a", "b", "c"]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.FailedIndices, Is.EqualTo(new[] { 1 }));
+            Assert.That(ex.InnerException, Is.TypeOf<InvalidDataException>());
+            Assert.That(ex.InnerException!.Message, Does.Contain("different lengths (16 and 5)"));
+        });
     }
 
     [Test]

@@ -233,8 +233,9 @@ public partial class CachingEmbeddingGeneratorTests
     }
 
     [Test]
-    public void GenerateAsync_ThrowsTheStoreError_AfterBatchesInFlightFinish()
+    public async Task GenerateAsync_ReturnsThePaidVectors_CountsTheFailedWrite_AndRetriesItOnTheNextCall()
     {
+        // Issue 12, item 3 (never lose a paid vector): a write that fails after the provider was paid used to throw and discard the vectors.
         var store = new RecordingCacheStore();
         int writes = 0;
         store.BeforeWrite = _ =>
@@ -245,13 +246,45 @@ public partial class CachingEmbeddingGeneratorTests
             }
         };
         var inner = ScriptedEmbeddingGenerator.Deterministic();
-        using var cache = new CachingEmbeddingGenerator(inner, store, Batches(10));
+        var logger = new ListLogger();
+        using var cache = new CachingEmbeddingGenerator(inner, store, Batches(10), logger);
+        string[] texts = Texts(50);
 
-        Assert.That(() => cache.GenerateAsync(Texts(50)), Throws.InstanceOf<IOException>());
+        GeneratedEmbeddings<Embedding<float>> first = await cache.GenerateAsync(texts);
+        int entriesAfterFirst = store.Entries.Count;
+        int pendingAfterFirst = cache.PendingWriteCount;
+        GeneratedEmbeddings<Embedding<float>> second = await cache.GenerateAsync(texts);
+
         Assert.Multiple(() =>
         {
-            Assert.That(store.Entries, Has.Count.EqualTo(10));
-            Assert.That(inner.Calls, Has.Count.EqualTo(2));
+            AssertVectorsFor(first, texts);
+            AssertVectorsFor(second, texts);
+            Assert.That(entriesAfterFirst, Is.EqualTo(40), "one batch of ten could not be written");
+            Assert.That(pendingAfterFirst, Is.EqualTo(10));
+            Assert.That(store.Entries, Has.Count.EqualTo(50), "the next call wrote the held batch");
+            Assert.That(cache.PendingWriteCount, Is.Zero);
+            Assert.That(inner.TextsSent, Has.Count.EqualTo(50), "nothing was paid for twice");
+            Assert.That(cache.Statistics.FailedWrites, Is.EqualTo(1));
+            Assert.That(logger.Entries.Any(e => e.Exception is IOException), Is.True, "the failed write is logged");
+        });
+    }
+
+    [Test]
+    public async Task GenerateAsync_AnswersFromHeldVectors_AndKeepsRetrying_WhileTheStoreStaysUnwritable()
+    {
+        var store = new RecordingCacheStore { BeforeWrite = _ => throw new IOException("read-only file system") };
+        var inner = ScriptedEmbeddingGenerator.Deterministic();
+        using var cache = new CachingEmbeddingGenerator(inner, store);
+
+        await cache.GenerateAsync(["a", "b"]);
+        GeneratedEmbeddings<Embedding<float>> again = await cache.GenerateAsync(["a", "b"]);
+
+        Assert.Multiple(() =>
+        {
+            AssertVectorsFor(again, ["a", "b"]);
+            Assert.That(inner.Calls, Has.Count.EqualTo(1));
+            Assert.That(cache.Statistics.FailedWrites, Is.EqualTo(2), "the first write and its retry");
+            Assert.That(cache.PendingWriteCount, Is.EqualTo(2));
         });
     }
 

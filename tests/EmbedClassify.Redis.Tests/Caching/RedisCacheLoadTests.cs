@@ -1,0 +1,49 @@
+using EmbedClassify.Testing;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+
+namespace EmbedClassify.Redis.Tests.Caching;
+
+/// <summary>Issue 12's load test through the distributed-cache store on a real Redis (see RedisEmbeddingCacheStoreTests for the setup).</summary>
+public class RedisCacheLoadTests
+{
+    private const string Variable = "EMBEDCLASSIFY_REDIS";
+
+    private string _connection = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        string? connection = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            const string Message = $"Redis tests skipped: set {Variable}=127.0.0.1:port (CI starts redis-server)";
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.Fail($"{Variable} is not set although CI=true. {Message}");
+            }
+
+            Assert.Ignore(Message);
+        }
+
+        _connection = connection;
+    }
+
+    [Test]
+    public async Task SixteenCallers_PayForEveryDistinctTextExactlyOnce_AndGetTheProvidersVectors_DespiteFaults()
+    {
+        await using FakeOpenAIServer server = await FakeOpenAIServer.StartAsync();
+        using var redis = new RedisCache(new RedisCacheOptions { Configuration = _connection, InstanceName = $"embedclassify-load:{Guid.NewGuid():N}:" });
+
+        CacheLoadReport report = await CacheLoad.RunAsync(server, new DistributedCacheEmbeddingStore(redis));
+        TestContext.Out.WriteLine(report);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.DistinctTexts, Is.EqualTo(300 + (16 * 700)));
+            Assert.That(report.TextsPaidFor, Is.EqualTo(report.DistinctTexts), "nothing paid twice, nothing lost");
+            Assert.That(report.FaultedRequests, Is.GreaterThan(0), "faults were injected");
+            Assert.That(report.WrongVectors, Is.Zero);
+            Assert.That(report.Statistics.FailedWrites, Is.Zero);
+        });
+    }
+}
