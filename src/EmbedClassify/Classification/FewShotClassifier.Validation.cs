@@ -13,20 +13,23 @@ public sealed partial class FewShotClassifier
         var labels = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < examples.Length; i++)
         {
-            if (string.IsNullOrWhiteSpace(examples[i].Text))
+            if (TextContent.IsBlank(examples[i].Text))
             {
                 throw new ArgumentException(
                     $"examples[{i}] has a {(examples[i].Text is null ? "null" : "blank")} text; every example needs text to embed.",
                     nameof(examples));
             }
 
+            TextContent.ThrowIfNotEmbeddable(examples[i].Text, $"examples[{i}]", nameof(examples));
             string? label = examples[i].Label;
-            if (string.IsNullOrWhiteSpace(label))
+            if (TextContent.IsBlank(label))
             {
                 throw new ArgumentException(
                     $"examples[{i}] has a {(label is null ? "null" : "blank")} label; every example needs a label.",
                     nameof(examples));
             }
+
+            TextContent.ThrowIfLoneSurrogate(label!, $"The label of examples[{i}]", nameof(examples));
 
             if (label != noneLabel)
             {

@@ -282,7 +282,7 @@ public sealed partial class FewShotClassifier
     public async Task<Prediction> PredictAsync(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        TextBatch.Validate([text], nameof(text));
+        TextContent.ThrowIfNotEmbeddable(text, nameof(text), nameof(text));
         using Activity? activity = StartPredictionActivity(EmbedClassifyTelemetry.PredictActivityName, 1);
         try
         {
@@ -364,7 +364,7 @@ public sealed partial class FewShotClassifier
     public async Task<IReadOnlyList<NearestExample>> NearestExamplesAsync(string text, int count = 3, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        TextBatch.Validate([text], nameof(text));
+        TextContent.ThrowIfNotEmbeddable(text, nameof(text), nameof(text));
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], _embedding.Dimensions, cancellationToken).ConfigureAwait(false);
         return NearestExamples(vectors[0].Span, count);
@@ -386,7 +386,7 @@ public sealed partial class FewShotClassifier
     public async Task<PredictionExplanation> ExplainAsync(string text, int count = 3, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        TextBatch.Validate([text], nameof(text));
+        TextContent.ThrowIfNotEmbeddable(text, nameof(text), nameof(text));
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], _embedding.Dimensions, cancellationToken).ConfigureAwait(false);
         ReadOnlySpan<float> vector = vectors[0].Span;

@@ -68,9 +68,13 @@ public sealed class FewShotClassifierOptionsValidator(string? sectionPath = null
         {
             foreach ((string label, string description) in options.LabelDescriptions)
             {
-                if (string.IsNullOrWhiteSpace(description))
+                if (TextContent.IsBlank(description))
                 {
                     failures.Add($"{prefix}LabelDescriptions:{label} is {(description is null ? "null" : "blank")}; there is nothing to embed.");
+                }
+                else if (TextContent.IndexOfLoneSurrogate(description) >= 0)
+                {
+                    failures.Add($"{prefix}LabelDescriptions:{label} contains an unpaired surrogate, which cannot be embedded or saved faithfully.");
                 }
 
                 if (options.NoneLabel is not null && label == options.NoneLabel)
