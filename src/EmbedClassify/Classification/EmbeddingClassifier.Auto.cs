@@ -29,7 +29,7 @@ public sealed partial class EmbeddingClassifier
         }
 
         EmbeddingClassifier? best = null;
-        int bestCorrect = -1;
+        double bestAccuracy = -1;
         foreach (FewShotClassifierOptions candidate in candidates)
         {
             // Unlabelled vectors only matter to k-means; the others are fitted without them, as Fit requires.
@@ -42,10 +42,12 @@ public sealed partial class EmbeddingClassifier
                 correct += SphericalKMeans.ArgMax(scores[i]) == truth[i] ? 1 : 0;
             }
 
-            if (correct > bestCorrect)
+            // A rate, not a count: k-means holds out fewer examples than the others (its refits cost more).
+            double accuracy = truth.Length == 0 ? 0 : correct / (double)truth.Length;
+            if (accuracy > bestAccuracy)
             {
                 best = fitted;
-                bestCorrect = correct;
+                bestAccuracy = accuracy;
             }
         }
 

@@ -38,6 +38,17 @@ public sealed partial class FewShotClassifier
             embedding.Compared(vectors[i].Span, compared.AsSpan(i * dimensions, dimensions));
         }
 
+        // Column-major copies for the M step's matrix product: one row per dimension, one per class.
+        var transposed = new float[dimensions * count];
+        for (int i = 0; i < count; i++)
+        {
+            for (int k = 0; k < dimensions; k++)
+            {
+                transposed[(k * count) + i] = compared[(i * dimensions) + k];
+            }
+        }
+
+        var weightsByClass = new float[classCount * count];
         float[] centroids = UnitRows((float[])exampleSums.Clone(), dimensions);
         WordView? words = baseWords;
         var logits = new float[count * classCount];
@@ -65,22 +76,18 @@ public sealed partial class FewShotClassifier
             }
 
             // Refitting from the fixed original views each round (not from the last refined ones) keeps the examples'
-            // weight the same in every round. Class by class, the weighted texts are one matrix product: sums = Wᵀ X.
-            exampleSums.CopyTo(sums, 0);
+            // weight the same in every round. The weighted texts' class sums are one matrix product, Wᵀ X, computed
+            // as (class × text) by (dimension × text) rows: a text-by-class loop of scaled adds took seven times longer.
             for (int i = 0; i < count; i++)
             {
-                ReadOnlySpan<float> text = compared.AsSpan(i * dimensions, dimensions);
                 for (int c = 0; c < classCount; c++)
                 {
-                    float weight = weights[(i * classCount) + c];
-                    if (weight != 0)
-                    {
-                        Span<float> sum = sums.AsSpan(c * dimensions, dimensions);
-                        TensorPrimitives.MultiplyAdd(text, weight, sum, sum);
-                    }
+                    weightsByClass[(c * count) + i] = weights[(i * classCount) + c];
                 }
             }
 
+            VectorMath.DotMatrix(weightsByClass, transposed, count, sums);
+            TensorPrimitives.Add(sums, exampleSums, sums);
             centroids = UnitRows((float[])sums.Clone(), dimensions);
             words = baseWords is null || terms.Length == 0 ? baseWords : baseWords.WithWeightedTexts(terms, weights);
         }
