@@ -22,7 +22,7 @@ internal static class Snippets
 
         // The provider is your choice; the cache takes its settings from "EmbedClassify:Cache".
         builder.Services.AddSqliteEmbeddingCacheStore("embeddings.db");
-        builder.Services.AddEmbeddingGenerator(OnnxEmbeddingGenerator.CreateDefault()).UseConfiguredEmbeddingCache();
+        builder.Services.AddEmbeddingGenerator(OnnxEmbeddingGenerator.CreateDefault()).UseEmbeddingCache();
 
         builder.Services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddSource(EmbedClassifyTelemetry.ActivitySourceName))  // "EmbedClassify"
@@ -68,9 +68,9 @@ internal static class Snippets
     {
         // "Embeddings": { "MaxBatchSize": 32 } for the local model, or "OpenAI": { "Model": "text-embedding-3-small" }
         // (the key stays in OPENAI_API_KEY, not in appsettings.json).
-        builder.Services.AddOnnxEmbeddingGenerator(builder.Configuration.GetSection("Embeddings")).UseConfiguredEmbeddingCache();
+        builder.Services.AddOnnxEmbeddingGenerator(builder.Configuration.GetSection("Embeddings")).UseEmbeddingCache();
     }
 
     public static void OpenAIFromConfiguration(HostApplicationBuilder builder) =>
-        builder.Services.AddOpenAIEmbeddingGenerator(builder.Configuration.GetSection("OpenAI")).UseConfiguredEmbeddingCache();
+        builder.Services.AddOpenAIEmbeddingGenerator(builder.Configuration.GetSection("OpenAI")).UseEmbeddingCache();
 }

@@ -19,7 +19,7 @@ public static class OnnxEmbeddingGeneratorServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The settings section, or <see langword="null"/> for the defaults.</param>
-    /// <returns>The generator builder, to add a cache or telemetry (for example <c>.UseConfiguredEmbeddingCache()</c>).</returns>
+    /// <returns>The generator builder, to add a cache or telemetry (for example <c>.UseEmbeddingCache()</c>).</returns>
     /// <remarks>
     /// The settings are bound and checked here, when the application registers its services, so a bad value or an unknown
     /// key stops the application before it starts. The model is loaded on first use and disposed with the container.

@@ -17,7 +17,7 @@ public static class OpenAIEmbeddingGeneratorServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The settings section, or <see langword="null"/> for the defaults.</param>
-    /// <returns>The generator builder, to add a cache or telemetry (for example <c>.UseConfiguredEmbeddingCache()</c>).</returns>
+    /// <returns>The generator builder, to add a cache or telemetry (for example <c>.UseEmbeddingCache()</c>).</returns>
     /// <remarks>
     /// Keep the API key out of appsettings.json: leave <c>ApiKey</c> unset and the generator reads the
     /// <c>OPENAI_API_KEY</c> environment variable (or bind the section from a secret store). The settings are bound and

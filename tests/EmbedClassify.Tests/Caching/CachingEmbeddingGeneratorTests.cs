@@ -273,7 +273,10 @@ public partial class CachingEmbeddingGeneratorTests
         Assert.Multiple(() =>
         {
             Assert.That(() => ((EmbeddingGeneratorBuilder<string, Embedding<float>>)null!).UseEmbeddingCache(new InMemoryEmbeddingCacheStore()), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("builder"));
-            Assert.That(() => builder.UseEmbeddingCache((IEmbeddingCacheStore)null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("store"));
+            Assert.That(
+                () => builder.UseEmbeddingCache(store: null).Build(),
+                Throws.InvalidOperationException.With.Message.Contains(nameof(IEmbeddingCacheStore)),
+                "without a store, the registered one is required");
         });
     }
 

@@ -14,7 +14,7 @@ public class EmbeddingCacheServiceCollectionExtensionsTests
         var provider = new SingletonServiceProvider(services);
         var inner = ScriptedEmbeddingGenerator.Deterministic();
 
-        using IEmbeddingGenerator<string, Embedding<float>> pipeline = inner.AsBuilder().UseEmbeddingCache(o => o.BatchSize = 2).Build(provider);
+        using IEmbeddingGenerator<string, Embedding<float>> pipeline = inner.AsBuilder().UseEmbeddingCache(configure: o => o.BatchSize = 2).Build(provider);
         await pipeline.GenerateAsync(["a", "b", "c"]);
         await pipeline.GenerateAsync(["c", "b", "a"]);
 

@@ -256,13 +256,13 @@ public class EmbedClassifyServiceCollectionExtensionsTests
     }
 
     [Test]
-    public async Task UseConfiguredEmbeddingCache_UsesTheRegisteredStoreAndTheCacheSettings()
+    public async Task UseEmbeddingCache_UsesTheRegisteredStoreAndTheCacheSettings()
     {
         var inner = BagOfWords.Generator();
         var services = new ServiceCollection()
             .AddEmbedClassify(Json("""{ "EmbedClassify": { "Cache": { "BatchSize": 2 } } }""").GetSection("EmbedClassify"))
             .AddInMemoryEmbeddingCacheStore();
-        services.AddEmbeddingGenerator(inner).UseConfiguredEmbeddingCache();
+        services.AddEmbeddingGenerator(inner).UseEmbeddingCache();
         using ServiceProvider provider = services.BuildServiceProvider();
 
         FewShotClassifier first = await provider.GetRequiredService<IFewShotClassifierFactory>().CreateAsync(Examples);
@@ -287,7 +287,7 @@ public class EmbedClassifyServiceCollectionExtensionsTests
             Assert.That(() => EmbedClassifyServiceCollectionExtensions.AddEmbedClassify(null!, _ => { }), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("services"));
             Assert.That(() => services.AddEmbedClassify((IConfiguration)null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("configuration"));
             Assert.That(() => services.AddEmbedClassify((Action<FewShotClassifierOptions>)null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("configure"));
-            Assert.That(() => ((EmbeddingGeneratorBuilder<string, Embedding<float>>)null!).UseConfiguredEmbeddingCache(), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("builder"));
+            Assert.That(() => ((EmbeddingGeneratorBuilder<string, Embedding<float>>)null!).UseEmbeddingCache(), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("builder"));
         });
     }
 
