@@ -157,7 +157,19 @@ public sealed partial class EmbeddingClassifier
     /// Fits the softmax temperature that minimizes the negative log-likelihood of the true classes of leave-one-out
     /// score rows; <see cref="FallbackTemperature"/> when there are none.
     /// </summary>
-    internal static float FitTemperature(float[][] scores, int[] truth, int classCount)
+    internal static float FitTemperature(float[][] scores, int[] truth, int classCount) =>
+        FitTemperature(scores, truth, classCount, smoothing: 0, maxTemperature: 10);
+
+    /// <summary>
+    /// Fits the temperature as above, against targets that keep <paramref name="smoothing"/> of the probability for the
+    /// other classes (label smoothing), searching T in [0.001, <paramref name="maxTemperature"/>].
+    /// </summary>
+    /// <remarks>
+    /// Without smoothing, held-out scores that all rank the true class first are fitted best by the lowest temperature,
+    /// which calls every later prediction certain; a few examples cannot justify that. With smoothing, the fit stops where
+    /// the true class gets about 1 − <paramref name="smoothing"/> of the probability.
+    /// </remarks>
+    internal static float FitTemperature(float[][] scores, int[] truth, int classCount, double smoothing, double maxTemperature)
     {
         if (truth.Length == 0)
         {
@@ -178,7 +190,17 @@ public sealed partial class EmbeddingClassifier
                     Span<float> probabilities = p.AsSpan(0, classCount);
                     scores[i].CopyTo(probabilities);
                     Softmax(probabilities, t);
-                    total -= Math.Log(Math.Max(probabilities[truth[i]], 1e-12));
+                    total -= (1 - smoothing) * Math.Log(Math.Max(probabilities[truth[i]], 1e-12));
+                    if (smoothing > 0)
+                    {
+                        double other = 0;
+                        for (int c = 0; c < classCount; c++)
+                        {
+                            other += c == truth[i] ? 0 : Math.Log(Math.Max(probabilities[c], 1e-12));
+                        }
+
+                        total -= smoothing / (classCount - 1) * other;
+                    }
                 }
             }
             finally
@@ -189,7 +211,7 @@ public sealed partial class EmbeddingClassifier
             return total;
         }
 
-        double low = Math.Log(0.001), high = Math.Log(10);
+        double low = Math.Log(0.001), high = Math.Log(maxTemperature);
         double ratio = (Math.Sqrt(5) - 1) / 2;
         for (int step = 0; step < 60; step++)
         {

@@ -11,8 +11,9 @@ public sealed partial class FewShotClassifier
     /// </summary>
     /// <remarks>
     /// Each view is first divided by the temperature that fits its own held-out scores best, so views of different
-    /// sharpness meet on one logit scale; then one temperature over their sum corrects for the views agreeing with each
-    /// other (two confident views that make the same call should not multiply their confidence).
+    /// sharpness meet on one logit scale; then one temperature over their sum, fitted with label smoothing, corrects
+    /// for the views agreeing with each other (two confident views that make the same call should not multiply their
+    /// confidence) and for the few examples the evidence rests on.
     /// </remarks>
     private static (float EmbeddingScale, float WordScale, float Temperature, float[] HeldOutTop) CalibrateScales(
         EmbeddingClassifier embedding, WordView? words, FewShotClassifierOptions options)
@@ -27,6 +28,7 @@ public sealed partial class FewShotClassifier
         {
             (worded, _) = words.LeaveOneOutScores(candidates);
             wordScale = (float)options.WordWeight / EmbeddingClassifier.FitTemperature(worded, truth, classCount);
+            wordScale *= EarnedShare(embedded, embeddingScale, worded, wordScale, truth);
         }
 
         if (truth.Length == 0)
@@ -45,7 +47,10 @@ public sealed partial class FewShotClassifier
             }
         }
 
-        float temperature = EmbeddingClassifier.FitTemperature(logits, truth, classCount);
+        // Laplace's rule of succession: after n held-out examples, about 1 / (n + 2) of the probability stays with the
+        // classes the evidence did not pick, so a handful of perfectly separated examples does not make every
+        // prediction certain. It only softens the probabilities; which class wins does not change.
+        float temperature = EmbeddingClassifier.FitTemperature(logits, truth, classCount, smoothing: 1.0 / (truth.Length + 2), maxTemperature: 1e4);
         var top = new float[truth.Length];
         for (int n = 0; n < truth.Length; n++)
         {
@@ -54,6 +59,46 @@ public sealed partial class FewShotClassifier
         }
 
         return (embeddingScale, wordScale, temperature, top);
+    }
+
+    /// <summary>
+    /// Returns how much of its weight the word view earns on these examples: the share (of 0, ½ and 1) whose sum with the
+    /// embedding view classifies the held-out examples best, the full weight on a tie. A view's own temperature says how
+    /// sharp it is, not whether it adds anything to the other view.
+    /// </summary>
+    private static float EarnedShare(float[][] embedded, float embeddingScale, float[][] worded, float wordScale, int[] truth)
+    {
+        ReadOnlySpan<float> shares = [1f, 0.5f, 0f];
+        float best = 1;
+        int bestCorrect = -1;
+        foreach (float share in shares)
+        {
+            int correct = 0;
+            for (int n = 0; n < truth.Length; n++)
+            {
+                int top = 0;
+                float topLogit = float.NegativeInfinity;
+                for (int c = 0; c < embedded[n].Length; c++)
+                {
+                    float logit = (embedded[n][c] * embeddingScale) + (worded[n][c] * wordScale * share);
+                    if (logit > topLogit)
+                    {
+                        top = c;
+                        topLogit = logit;
+                    }
+                }
+
+                correct += top == truth[n] ? 1 : 0;
+            }
+
+            if (correct > bestCorrect)
+            {
+                best = share;
+                bestCorrect = correct;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Calibrates a classifier made from an embedding classifier alone (no word view).</summary>
