@@ -211,6 +211,58 @@ public class FewShotClassifierFileHardeningTests
         Assert.That(() => LoadAsync(forged), Throws.TypeOf<InvalidDataException>());
     }
 
+    public static IEnumerable<TestCaseData> ResignedFlips()
+    {
+        // Inside the calibration and words sections, where only the sections' own readers can catch damage: the file's
+        // checksum is recomputed after the flip.
+        JsonNode header = Header(SavedModel.Value);
+        int offset = 0;
+        foreach (JsonNode? section in Sections(header))
+        {
+            int length = (int)section!["length"]!;
+            string name = (string)section["name"]!;
+            if (name != "embedding")
+            {
+                int step = Math.Max(1, length / 60);
+                for (int i = 0; i < length; i += step)
+                {
+                    yield return new TestCaseData(offset + i).SetArgDisplayNames($"{name}+{i}");
+                }
+
+                yield return new TestCaseData(offset + length - 1).SetArgDisplayNames($"{name}+{length - 1}");
+            }
+
+            offset += length;
+        }
+    }
+
+    [TestCaseSource(nameof(ResignedFlips))]
+    public async Task LoadAsync_OfAResignedFlippedByte_RefusesWithInvalidData_OrLoadsAModelThatPredictsProbabilities(int dataOffset)
+    {
+        // Arrange
+        byte[] data = Data(SavedModel.Value);
+        data[dataOffset] ^= 0xFF;
+        byte[] forged = Resign(Header(SavedModel.Value), data);
+
+        // Act
+        FewShotClassifier loaded;
+        try
+        {
+            loaded = await LoadAsync(forged);
+        }
+        catch (InvalidDataException)
+        {
+            return;
+        }
+
+        // Assert
+        IReadOnlyList<Prediction> predictions = await loaded.PredictBatchAsync(["charged twice", "the app crashes", "add a dark mode please", "zebra"]);
+        Assert.That(
+            predictions.Select(p => p.Scores.Sum(s => (double)s.Score)),
+            Is.All.EqualTo(1).Within(1e-4),
+            "a file the loader accepts must give probabilities");
+    }
+
     [Test]
     public async Task SchemaOneFile_LoadsAsAnEmbeddingOnlyClassifier_WithProbabilities()
     {
