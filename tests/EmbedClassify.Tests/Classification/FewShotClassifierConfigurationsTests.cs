@@ -93,6 +93,36 @@ public class FewShotClassifierConfigurationsTests
     }
 
     [TestCaseSource(nameof(Configurations))]
+    public async Task PredictAsync_FromManyThreadsAtOnce_GivesTheSequentialAnswers(Configuration configuration)
+    {
+        // Arrange
+        FewShotClassifier classifier = await configuration.CreateAsync(NewGenerator());
+        string[] expected = Bits(await classifier.PredictBatchAsync(Queries));
+
+        // Act
+        string[][] concurrent = await Task.WhenAll(Enumerable.Range(0, 16).Select(worker => Task.Run(async () =>
+        {
+            var answers = new List<Prediction>();
+            for (int round = 0; round < 20; round++)
+            {
+                answers.Add(await classifier.PredictAsync(Queries[(worker + round) % Queries.Length]));
+            }
+
+            return Bits(answers);
+        })));
+
+        // Assert
+        for (int worker = 0; worker < concurrent.Length; worker++)
+        {
+            string[] answers = concurrent[worker];
+            for (int round = 0; round < 20; round++)
+            {
+                Assert.That(answers[round], Is.EqualTo(expected[(worker + round) % Queries.Length]), $"worker {worker}");
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(Configurations))]
     public async Task Scores_AreCalibratedProbabilities(Configuration configuration)
     {
         // Arrange
