@@ -335,6 +335,63 @@ public class FewShotClassifierViewsTests
     }
 
     [Test]
+    public async Task LabelNamesAsDescriptions_EmbedsLabelsThatReadAsWords_WithUnderscoresAndHyphensAsSpaces()
+    {
+        // Arrange: "x1" and "7" have fewer than two letters; the others read as words.
+        LabeledExample[] examples =
+        [
+            new("free cash now", "junk_mail"), new("meeting on monday", "work-related"),
+            new("error in the app", "x1"), new("call me later", "7"),
+        ];
+        var generator = BagOfWords.Generator();
+        var off = BagOfWords.Generator();
+
+        // Act
+        await FewShotClassifier.CreateAsync(generator, examples);
+        await FewShotClassifier.CreateAsync(off, examples, new FewShotClassifierOptions { LabelNamesAsDescriptions = false });
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(generator.Calls.Single(), Is.EqualTo(examples.Select(e => e.Text).Concat(["junk mail", "work related"])));
+            Assert.That(off.Calls.Single(), Is.EqualTo(examples.Select(e => e.Text)));
+        });
+    }
+
+    [Test]
+    public async Task NoneExamples_PlaceTheUnknownThreshold_BetweenTheClassesAndThem()
+    {
+        // Arrange: each "none" text lies along its own axis, away from both classes.
+        var vectors = new Dictionary<string, float[]>
+        {
+            ["a1"] = [1f, 0.1f, 0f, 0f, 0f], ["a2"] = [1f, -0.1f, 0f, 0f, 0f], ["a3"] = [1f, 0f, 0.1f, 0f, 0f],
+            ["b1"] = [0.1f, 1f, 0f, 0f, 0f], ["b2"] = [-0.1f, 1f, 0f, 0f, 0f], ["b3"] = [0f, 1f, 0.1f, 0f, 0f],
+            ["n1"] = [0.5f, 0.5f, 0f, 1f, 0f], ["n2"] = [0.5f, 0.5f, 0f, 0f, 1f], ["n3"] = [0.5f, 0.5f, 0f, 1f, 1f],
+            ["query a"] = [1f, 0.05f, 0f, 0f, 0f], ["query none"] = [0.5f, 0.5f, 0f, 0.8f, 0.6f],
+        };
+        var generator = new FakeEmbeddingGenerator(t => vectors[t]);
+        LabeledExample[] examples =
+        [
+            new("a1", "a"), new("a2", "a"), new("a3", "a"), new("b1", "b"), new("b2", "b"), new("b3", "b"),
+            new("n1", "none"), new("n2", "none"), new("n3", "none"),
+        ];
+        var options = new FewShotClassifierOptions { NoneLabel = "none", DetectUnknown = true, WordWeight = 0 };
+
+        // Act
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(generator, examples, options);
+        IReadOnlyList<Prediction> predictions = await classifier.PredictBatchAsync(["query a", "query none", "n1", "n2"]);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(classifier.Labels, Is.EqualTo(new[] { "a", "b" }), "the none label is not a class");
+            Assert.That(predictions.Select(p => p.IsUnknown), Is.EqualTo(new[] { false, true, true, true }));
+            Assert.That(predictions[0].Label, Is.EqualTo("a"));
+            Assert.That(classifier.UnknownThreshold, Is.GreaterThan(predictions[1].Score).And.LessThanOrEqualTo(predictions[0].Score));
+        });
+    }
+
+    [Test]
     public void CreateAsync_ChecksEveryArgument_BeforeEmbedding()
     {
         // Arrange
