@@ -43,6 +43,7 @@ public sealed partial class FewShotClassifier
     internal static FewShotClassifier FromContents(IEmbeddingGenerator<string, Embedding<float>> generator, ClassifierContents contents, ModelIdentity? expected)
     {
         EmbeddingClassifier embedding = EmbeddingClassifier.FromContents(contents.Embedding, expected);
+        CheckSameEmbeddingOptions(contents.Options, contents.Embedding.State.Options);
         WordView? words = null;
         if (contents.Sections.TryGetValue(ModelSection.WordsName, out ModelSection? wordsSection))
         {
@@ -92,6 +93,17 @@ public sealed partial class FewShotClassifier
             descriptions,
             refined ? embedding.UnlabeledCount : 0);
         return new FewShotClassifier(generator, embedding, words, contents.Options, calibration, memory);
+    }
+
+    /// <summary>The header's options and the embedding section's must describe one embedding view.</summary>
+    private static void CheckSameEmbeddingOptions(FewShotClassifierOptions header, FewShotClassifierOptions embedding)
+    {
+        if (header.Strategy != embedding.Strategy || header.CenterEmbeddings != embedding.CenterEmbeddings || header.Neighbors != embedding.Neighbors
+            || header.Clusters != embedding.Clusters || header.Initialization != embedding.Initialization || header.MaxIterations != embedding.MaxIterations
+            || header.NoneLabel != embedding.NoneLabel || header.Seed != embedding.Seed || header.DetectUnknown != embedding.DetectUnknown)
+        {
+            throw ModelFile.Invalid("the header's options and the embedding section's describe different embedding views");
+        }
     }
 
     private byte[] WriteCalibration()
@@ -234,7 +246,10 @@ public sealed partial class FewShotClassifier
         try
         {
             using var reader = new BinaryReader(new MemoryStream(section.Data, writable: false), Encoding.UTF8);
-            return read(reader);
+            T value = read(reader);
+            return reader.BaseStream.Position == reader.BaseStream.Length
+                ? value
+                : throw ModelFile.Invalid($"the {section.Name} section has bytes after its end");
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or DecoderFallbackException or FormatException)
         {

@@ -127,6 +127,30 @@ public class FewShotClassifierFileHardeningTests
     }
 
     [Test]
+    public void LoadAsync_RefusesBytesAfterTheWordViewsEnd_EvenWithAValidChecksum()
+    {
+        JsonNode header = Header(SavedModel.Value);
+        JsonNode words = Sections(header).Single(s => (string)s!["name"]! == "words")!;
+        Assert.That(Sections(header).Last(), Is.SameAs(words), "the forgery below appends to the last section");
+        words["length"] = (int)words["length"]! + 4;
+        byte[] forged = Resign(header, [.. Data(SavedModel.Value), 0, 0, 0, 0]);
+
+        Assert.That(() => LoadAsync(forged), Throws.TypeOf<InvalidDataException>().With.Message.Contains("words section has bytes after its end"));
+    }
+
+    [TestCase("strategy", "\"KNearestNeighbors\"")]
+    [TestCase("centerEmbeddings", "false")]
+    [TestCase("seed", "7")]
+    public void LoadAsync_RefusesHeaderOptionsThatContradictTheEmbeddingSection_EvenWithAValidChecksum(string option, string json)
+    {
+        JsonNode header = Header(SavedModel.Value);
+        header["options"]![option] = JsonNode.Parse(json);
+        byte[] forged = Resign(header, Data(SavedModel.Value));
+
+        Assert.That(() => LoadAsync(forged), Throws.TypeOf<InvalidDataException>().With.Message.Contains("different embedding views"));
+    }
+
+    [Test]
     public void LoadAsync_RefusesAnUnknownSection_EvenWithAValidChecksum()
     {
         // Arrange: a fourth section, with data of its own, that this library does not know.
