@@ -34,18 +34,7 @@ internal static partial class ModelFile
 
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, ModelJsonContext.Default.ClassifierHeader);
         long dataLength = sections.Sum(s => (long)s.Data.Length);
-        long total = PreambleLength + json.Length + dataLength + ChecksumLength;
-        if (total > Array.MaxLength)
-        {
-            throw new InvalidOperationException($"The model needs {total} bytes, more than the {Array.MaxLength} a model file may have.");
-        }
-
-        var file = new byte[total];
-        Magic.CopyTo(file);
-        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(8), LatestSchemaVersion);
-        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(12), (uint)json.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(16), (ulong)dataLength);
-        json.CopyTo(file, PreambleLength);
+        byte[] file = Container(LatestSchemaVersion, json, dataLength);
         int offset = PreambleLength + json.Length;
         foreach (ModelSection section in sections)
         {

@@ -63,18 +63,7 @@ internal static partial class ModelFile
             + state.Prototypes.Length
             + state.PrototypeClasses.Length
             + state.NoneExamples.Length);
-        long total = PreambleLength + json.Length + dataLength + ChecksumLength;
-        if (total > Array.MaxLength)
-        {
-            throw new InvalidOperationException($"The model needs {total} bytes, more than the {Array.MaxLength} a model file may have.");
-        }
-
-        var file = new byte[total];
-        Magic.CopyTo(file);
-        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(8), SchemaVersion);
-        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(12), (uint)json.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(16), (ulong)dataLength);
-        json.CopyTo(file, PreambleLength);
+        byte[] file = Container(SchemaVersion, json, dataLength);
         int offset = PreambleLength + json.Length;
         offset = WriteInt32s(file, offset, state.ExampleClasses);
         offset = WriteSingles(file, offset, state.InputExamples);
@@ -164,6 +153,27 @@ internal static partial class ModelFile
         {
             throw new InvalidDataException("The model file is corrupted: its SHA-256 checksum does not match its contents.");
         }
+    }
+
+    /// <summary>
+    /// Returns a file of the right length with the preamble and header in place, for the caller to fill the data and
+    /// then append the SHA-256 of everything before it; the container is the same in every schema version.
+    /// </summary>
+    private static byte[] Container(uint schemaVersion, byte[] json, long dataLength)
+    {
+        long total = PreambleLength + json.Length + dataLength + ChecksumLength;
+        if (total > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"The model needs {total} bytes, more than the {Array.MaxLength} a model file may have.");
+        }
+
+        var file = new byte[total];
+        Magic.CopyTo(file);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(8), schemaVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(12), (uint)json.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(16), (ulong)dataLength);
+        json.CopyTo(file, PreambleLength);
+        return file;
     }
 
     internal static ModelHeaderOptions HeaderOptions(FewShotClassifierOptions options) => new()
