@@ -1,4 +1,5 @@
 using EmbedClassify;
+using EmbedClassify.Samples;
 
 /// <summary>
 /// The ensemble this sample measures: the embedding view (nearest centroid on centered embeddings) and the compression

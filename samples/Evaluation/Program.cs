@@ -4,6 +4,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using EmbedClassify;
+using EmbedClassify.Samples;
 using EmbedClassify.MLNet;
 using EmbedClassify.Onnx;
 using EmbedClassify.Sqlite;

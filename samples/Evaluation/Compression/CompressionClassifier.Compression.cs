@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.IO.Compression;
 
-namespace EmbedClassify;
+namespace EmbedClassify.Samples;
 
-public sealed partial class CompressionClassifier
+internal sealed partial class CompressionClassifier
 {
     [ThreadStatic]
     private static ByteCountingStream? t_counter;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace EmbedClassify;
+namespace EmbedClassify.Samples;
 
 /// <summary>
 /// Represents a fitted embedding-free text classifier: k-nearest neighbours under the normalized compression distance
@@ -26,7 +26,7 @@ namespace EmbedClassify;
 /// O(examples × text length); the classifier is meant for the few-shot regime.
 /// </para>
 /// </remarks>
-public sealed partial class CompressionClassifier
+internal sealed partial class CompressionClassifier
 {
     // Larger example or class counts fall back to pooled arrays, so that huge example sets cannot overflow the stack.
     private const int StackLimit = 256;
@@ -91,7 +91,9 @@ public sealed partial class CompressionClassifier
             throw new ArgumentException("At least one example is required.", nameof(examples));
         }
 
-        var labels = new LabelIndexer(nameof(examples));
+        // The label checks the library's classifiers make, kept short here: a sample baseline, not a library type.
+        var labelIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var labelList = new List<string>();
         var exampleClasses = new int[exampleList.Length];
         var offsets = new int[exampleList.Length + 1];
         for (int i = 0; i < exampleList.Length; i++)
@@ -104,11 +106,28 @@ public sealed partial class CompressionClassifier
                     nameof(examples));
             }
 
-            exampleClasses[i] = labels.Add(label, i);
+            if (string.IsNullOrWhiteSpace(label))
+            {
+                throw new ArgumentException($"examples[{i}] has a {(label is null ? "null" : "blank")} label; every example needs a label.", nameof(examples));
+            }
+
+            if (!labelIndex.TryGetValue(label, out int classIndex))
+            {
+                classIndex = labelList.Count;
+                labelIndex.Add(label, classIndex);
+                labelList.Add(label);
+            }
+
+            exampleClasses[i] = classIndex;
             offsets[i + 1] = checked(offsets[i] + Utf8.GetByteCount(text));
         }
 
-        string[] classLabels = labels.ToClassLabels();
+        if (labelList.Count < 2)
+        {
+            throw new ArgumentException($"Every example has the label '{labelList[0]}'; a classifier needs examples of at least two classes.", nameof(examples));
+        }
+
+        string[] classLabels = [.. labelList];
 
         var bytes = new byte[offsets[^1]];
         var compressedLengths = new int[exampleList.Length];

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace EmbedClassify;
+namespace EmbedClassify.Samples;
 
 /// <summary>
 /// Represents the settings of a <see cref="CompressionClassifier"/>.
@@ -9,7 +9,7 @@ namespace EmbedClassify;
 /// Options are copied when a classifier is fitted, so changing an instance afterwards does not affect classifiers
 /// already fitted with it. Instances are not thread-safe while being modified.
 /// </remarks>
-public sealed class CompressionClassifierOptions
+internal sealed class CompressionClassifierOptions
 {
     private int _neighbors = 3;
     private CompressionLevel _compressionLevel = CompressionLevel.Optimal;

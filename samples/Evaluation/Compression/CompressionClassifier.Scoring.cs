@@ -1,8 +1,8 @@
 using System.Buffers;
 
-namespace EmbedClassify;
+namespace EmbedClassify.Samples;
 
-public sealed partial class CompressionClassifier
+internal sealed partial class CompressionClassifier
 {
     /// <summary>
     /// Writes each class's score for <paramref name="text"/> and returns the index of the voted class.
