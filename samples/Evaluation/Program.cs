@@ -5,7 +5,6 @@ using System.Diagnostics;
 using System.Globalization;
 using EmbedClassify;
 using EmbedClassify.Samples;
-using EmbedClassify.MLNet;
 using EmbedClassify.Onnx;
 using EmbedClassify.Sqlite;
 using Microsoft.Extensions.AI;
@@ -109,13 +108,17 @@ foreach ((string name, Func<FewShotClassifierOptions> options, bool transductive
 
 if (compression)
 {
-    // The compression baselines need the text behind each vector the evaluator hands out.
+    // The compression baselines need the text behind each vector they are handed, so they run on an evaluator over
+    // these very vectors (from the cache: nothing is embedded again). Draws depend only on the labels' order and the
+    // seed, so they are the same draws as above.
     var textOf = new Dictionary<ReadOnlyMemory<float>, string>();
     GeneratedEmbeddings<Embedding<float>> embedded = await generator.GenerateAsync(data.Select(d => d.Text));
     for (int i = 0; i < data.Length; i++)
     {
         textOf[embedded[i].Vector] = data[i].Text;
     }
+
+    var vectorEvaluator = new FewShotEvaluator(data.Select((d, i) => new LabeledEmbedding(d.Label, embedded[i].Vector)));
 
     (string Name, bool Transductive, Func<IReadOnlyList<LabeledEmbedding>, IReadOnlyList<ReadOnlyMemory<float>>, Func<ReadOnlyMemory<float>, string>> Fit)[] ensembles =
     [
@@ -127,7 +130,7 @@ if (compression)
     foreach ((string name, bool transductive, var fit) in ensembles)
     {
         var evaluation = new FewShotEvaluationOptions { Repetitions = repetitions, Seed = seed, TestAsUnlabeled = transductive };
-        Console.WriteLine($"{"  " + name,-44}" + string.Concat(sizes.Select(n => $"{evaluator.Evaluate(n, name, fit, evaluation).Accuracy,22}")));
+        Console.WriteLine($"{"  " + name,-44}" + string.Concat(sizes.Select(n => $"{vectorEvaluator.Evaluate(n, name, fit, evaluation).Accuracy,22}")));
     }
 }
 

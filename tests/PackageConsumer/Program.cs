@@ -1,7 +1,6 @@
 // Calls into every EmbedClassify package, as a user who installed them from NuGet would.
 // Exits 0 and prints one line per package, or throws.
 using EmbedClassify;
-using EmbedClassify.MLNet;
 using EmbedClassify.Onnx;
 using EmbedClassify.OpenAI;
 using EmbedClassify.Sqlite;
@@ -21,12 +20,6 @@ EmbeddingClassifier classifier = EmbeddingClassifier.Fit(examples);
 Prediction prediction = classifier.Predict(query);
 Check(prediction.Label == "b", $"EmbeddingClassifier predicted '{prediction.Label}', expected 'b'");
 Console.WriteLine($"EmbedClassify: EmbeddingClassifier predicts {prediction.Label} ({prediction.Score:F2})");
-
-// EmbedClassify.MLNet: logistic regression on the same vectors.
-LogisticRegressionClassifier regression = LogisticRegressionClassifier.Fit(examples);
-Prediction regressionPrediction = regression.Predict(query);
-Check(regressionPrediction.Label == "b", $"LogisticRegressionClassifier predicted '{regressionPrediction.Label}', expected 'b'");
-Console.WriteLine($"EmbedClassify.MLNet: LogisticRegressionClassifier predicts {regressionPrediction.Label} ({regressionPrediction.Score:F2})");
 
 // EmbedClassify.Onnx: the default model is loaded from the resources of a package, so this proves they ship.
 using (OnnxEmbeddingGenerator embedder = OnnxEmbeddingGenerator.CreateDefault())

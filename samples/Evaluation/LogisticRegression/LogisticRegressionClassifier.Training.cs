@@ -3,9 +3,9 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 
-namespace EmbedClassify.MLNet;
+namespace EmbedClassify.Samples;
 
-public sealed partial class LogisticRegressionClassifier
+internal sealed partial class LogisticRegressionClassifier
 {
     /// <summary>
     /// Fits the classifier and also returns ML.NET's own transformer, so tests can check the extracted weights against

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace EmbedClassify.MLNet;
+namespace EmbedClassify.Samples;
 
 /// <summary>
 /// Represents a multiclass logistic-regression head over embeddings, trained with ML.NET's L-BFGS maximum-entropy
@@ -25,7 +25,7 @@ namespace EmbedClassify.MLNet;
 /// <c>PredictionEngine</c>, which is not thread-safe; they allocate only the returned <see cref="Prediction"/>.
 /// </para>
 /// </remarks>
-public sealed partial class LogisticRegressionClassifier
+internal sealed partial class LogisticRegressionClassifier
 {
     // Larger dimension or class counts fall back to pooled arrays, so that huge inputs cannot overflow the stack.
     private const int StackLimit = 1024;

@@ -1,4 +1,4 @@
-namespace EmbedClassify.MLNet;
+namespace EmbedClassify.Samples;
 
 /// <summary>
 /// Represents the settings of a <see cref="LogisticRegressionClassifier"/>.
@@ -7,7 +7,7 @@ namespace EmbedClassify.MLNet;
 /// Options are copied when a classifier is fitted, so changing an instance afterwards does not affect classifiers
 /// already fitted with it. Instances are not thread-safe while being modified.
 /// </remarks>
-public sealed class LogisticRegressionOptions
+internal sealed class LogisticRegressionOptions
 {
     private float _l2Regularization = 0.01f;
     private int _maximumIterations = 1000;
