@@ -53,27 +53,36 @@ public sealed partial class FewShotClassifier
         WordView? words = baseWords;
         var logits = new float[count * classCount];
         var weights = new float[count * classCount];
-        var wordScores = new float[classCount];
         var sums = new float[exampleSums.Length];
         for (int round = 0; round < RefinementRounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            VectorMath.DotMatrix(compared, centroids, dimensions, logits);
+            DotMatrixAcrossCores(compared, centroids, dimensions, logits);
             VectorMath.Scale(logits, embeddingScale);
-            for (int i = 0; i < count; i++)
-            {
-                Span<float> row = logits.AsSpan(i * classCount, classCount);
-                if (words is not null && i < terms.Length)
-                {
-                    words.Score(terms[i], wordScores);
-                    TensorPrimitives.MultiplyAdd(wordScores, wordScale, row, row);
-                }
 
-                Span<float> textWeights = weights.AsSpan(i * classCount, classCount);
-                row.CopyTo(textWeights);
-                EmbeddingClassifier.Softmax(textWeights, 1);
-                VectorMath.Scale(textWeights, textWeight);
-            }
+            // Each text's class probabilities depend on that text alone, so the texts are split across cores; the
+            // result is the same to the bit however they are split.
+            WordView? roundWords = words;
+            Parallel.For(
+                0,
+                count,
+                () => new float[classCount],
+                (i, _, scratch) =>
+                {
+                    Span<float> row = logits.AsSpan(i * classCount, classCount);
+                    if (roundWords is not null && i < terms.Length)
+                    {
+                        roundWords.Score(terms[i], scratch);
+                        TensorPrimitives.MultiplyAdd(scratch, wordScale, row, row);
+                    }
+
+                    Span<float> textWeights = weights.AsSpan(i * classCount, classCount);
+                    row.CopyTo(textWeights);
+                    EmbeddingClassifier.Softmax(textWeights, 1);
+                    VectorMath.Scale(textWeights, textWeight);
+                    return scratch;
+                },
+                _ => { });
 
             // Refitting from the fixed original views each round (not from the last refined ones) keeps the examples'
             // weight the same in every round. The weighted texts' class sums are one matrix product, Wᵀ X, computed
@@ -86,13 +95,38 @@ public sealed partial class FewShotClassifier
                 }
             }
 
-            VectorMath.DotMatrix(weightsByClass, transposed, count, sums);
+            DotMatrixAcrossCores(weightsByClass, transposed, count, sums);
             TensorPrimitives.Add(sums, exampleSums, sums);
             centroids = UnitRows((float[])sums.Clone(), dimensions);
             words = baseWords is null || terms.Length == 0 ? baseWords : baseWords.WithWeightedTexts(terms, weights);
         }
 
         return (embedding.WithCentroids(centroids), words);
+    }
+
+    /// <summary>
+    /// <see cref="VectorMath.DotMatrix"/> with the queries split across cores in blocks of a multiple of four queries,
+    /// the kernel's own block, so every product is summed exactly as one call would sum it.
+    /// </summary>
+    private static void DotMatrixAcrossCores(float[] queries, float[] matrix, int dimension, float[] destination)
+    {
+        int queryCount = queries.Length / dimension;
+        int rowCount = matrix.Length / dimension;
+        int blocks = Math.Min(Environment.ProcessorCount, Math.Max(1, queryCount / 64));
+        int perBlock = ((queryCount / blocks) + 3) & ~3;
+        Parallel.For(0, blocks, b =>
+        {
+            int first = Math.Min(b * perBlock, queryCount);
+            int last = b == blocks - 1 ? queryCount : Math.Min(first + perBlock, queryCount);
+            if (last > first)
+            {
+                VectorMath.DotMatrix(
+                    queries.AsSpan(first * dimension, (last - first) * dimension),
+                    matrix,
+                    dimension,
+                    destination.AsSpan(first * rowCount, (last - first) * rowCount));
+            }
+        });
     }
 
     private static float[] UnitRows(float[] matrix, int dimensions)
