@@ -13,6 +13,29 @@ public class FewShotClassifierTests
     ];
 
     [Test]
+    public async Task Probabilities_AreNotCertain_WhenTheHeldOutExamplesAreSeparatedPerfectly()
+    {
+        // Three examples per class that share no word with the other class: leave-one-out ranks every held-out
+        // example's class first. Fitted by likelihood alone, the temperature then runs to its floor and every
+        // prediction says 1.000; with Laplace's 1/(n + 2) of the probability kept for the other class it must not.
+        LabeledExample[] examples =
+        [
+            new("free prize offer", "spam"), new("win a free prize", "spam"), new("cheap offer now", "spam"),
+            new("team meeting monday", "ham"), new("monday lunch with the team", "ham"), new("notes for the meeting", "ham"),
+        ];
+        var classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), examples, new FewShotClassifierOptions { LabelNamesAsDescriptions = false });
+
+        Prediction prediction = await classifier.PredictAsync("free prize");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(prediction.Label, Is.EqualTo("spam"));
+            Assert.That(prediction.Score, Is.GreaterThan(0.5f));
+            Assert.That(prediction.Score, Is.LessThan(0.999f), "a handful of examples cannot justify certainty");
+        });
+    }
+
+    [Test]
     public async Task PredictAsync_ReturnsLabelOfMostSimilarClass()
     {
         var classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples);
