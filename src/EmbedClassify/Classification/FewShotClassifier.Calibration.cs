@@ -134,64 +134,11 @@ public sealed partial class FewShotClassifier
     }
 
     /// <summary>
-    /// Returns the 5th percentile of the held-out top probabilities, so that about 19 in 20 texts like the examples
-    /// pass; with "none" examples, the cut that best separates both groups (highest mean of both pass rates; the lowest
-    /// such cut). 0, which flags nothing, when nothing was held out.
+    /// Returns the unknown threshold on the probability scale (see <see cref="EmbeddingClassifier.ThresholdBetween"/>);
+    /// 0, which flags nothing, when nothing was held out.
     /// </summary>
-    private static float UnknownThresholdOf(float[] known, float[] none)
-    {
-        if (known.Length == 0)
-        {
-            return 0;
-        }
-
-        known = [.. known.Order()];
-        if (none.Length == 0)
-        {
-            double position = 0.05 * (known.Length - 1);
-            int below = (int)Math.Floor(position);
-            int above = Math.Min(below + 1, known.Length - 1);
-            return (float)(known[below] + ((position - below) * (known[above] - known[below])));
-        }
-
-        // A text passes when its top probability is at least the cut, so the candidate cuts are each known value (it
-        // still passes) and the next float above each none value (it no longer does). Both lists are sorted, so each
-        // pass rate is a binary search.
-        float[] sortedNone = [.. none.Order()];
-        float best = known[0];
-        double bestBalance = -1;
-        foreach (float cut in known.Concat(none.Select(MathF.BitIncrement)).Order())
-        {
-            double balance = ((known.Length - LowerBound(known, cut)) / (double)known.Length) + (LowerBound(sortedNone, cut) / (double)sortedNone.Length);
-            if (balance > bestBalance)
-            {
-                bestBalance = balance;
-                best = cut;
-            }
-        }
-
-        return best;
-    }
-
-    /// <summary>Returns the number of values below <paramref name="cut"/> in a sorted array.</summary>
-    private static int LowerBound(float[] sorted, float cut)
-    {
-        int low = 0, high = sorted.Length;
-        while (low < high)
-        {
-            int middle = (low + high) >>> 1;
-            if (sorted[middle] < cut)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
-    }
+    private static float UnknownThresholdOf(float[] known, float[] none) =>
+        known.Length == 0 ? 0 : EmbeddingClassifier.ThresholdBetween(known, none);
 
     /// <summary>The factors that put each view on one logit scale, the temperature of their sum, and the unknown threshold.</summary>
     internal readonly record struct Calibration(float EmbeddingScale, float WordScale, float Temperature, float UnknownThreshold);

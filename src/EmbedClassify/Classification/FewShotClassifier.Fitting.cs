@@ -82,8 +82,7 @@ public sealed partial class FewShotClassifier
             noneTerms,
             refineWanted ? input.UnlabeledTexts : null,
             unlabeledTerms,
-            input.Descriptions,
-            refine ? input.UnlabeledVectors.Length : 0);
+            input.Descriptions);
         var classifier = new FewShotClassifier(generator, fitted, fittedWords, kept, calibration, memory);
         return classifier.WithUnknownThreshold(heldOutTop);
     }
@@ -210,8 +209,7 @@ public sealed partial class FewShotClassifier
         TermVector[] NoneTerms,
         string[]? UnlabeledTexts,
         TermVector[] UnlabeledTerms,
-        Description[] Descriptions,
-        int UnlabeledCount);
+        Description[] Descriptions);
 
     /// <summary>A label description and its embedding.</summary>
     internal sealed record Description(string Label, string Text, ReadOnlyMemory<float> Vector);

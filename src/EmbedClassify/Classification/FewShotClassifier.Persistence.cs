@@ -83,15 +83,13 @@ public sealed partial class FewShotClassifier
             throw ModelFile.Invalid("the header's unlabelled texts are not one per unlabelled vector");
         }
 
-        bool refined = contents.Options.Strategy == ClassificationStrategy.NearestCentroid && embedding.UnlabeledCount > 0;
         var memory = new TrainingMemory(
             texts?.Examples,
             texts?.None,
             noneTerms,
             texts is { Unlabeled.Length: > 0 } ? texts.Unlabeled : null,
             unlabeledTerms,
-            descriptions,
-            refined ? embedding.UnlabeledCount : 0);
+            descriptions);
         return new FewShotClassifier(generator, embedding, words, contents.Options, calibration, memory);
     }
 

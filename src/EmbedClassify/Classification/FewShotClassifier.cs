@@ -65,7 +65,7 @@ public sealed partial class FewShotClassifier
         _options = model.Options;
         _options.WordWeight = 0;
         _options.LabelNamesAsDescriptions = false;
-        _memory = new TrainingMemory(exampleTexts is null ? null : [.. exampleTexts], null, [], null, [], [], 0);
+        _memory = new TrainingMemory(exampleTexts is null ? null : [.. exampleTexts], null, [], null, [], []);
         _calibration = Calibrate(model, null, _options, _memory.NoneTerms);
     }
 
