@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 
 namespace EmbedClassify;
 
@@ -159,7 +160,7 @@ public sealed partial class EmbeddingClassifier
             sum += scores[c];
         }
 
-        VectorMath.Scale(scores, (float)(1 / sum));
+        TensorPrimitives.Multiply(scores, (float)(1 / sum), scores);
     }
 
     /// <summary>Returns the query as the stored vectors are kept: unit length, centered when centering is on; zero stays zero.</summary>
@@ -170,11 +171,11 @@ public sealed partial class EmbeddingClassifier
         if (_center is null || inverseNorm == 0)
         {
             embedding.CopyTo(query);
-            VectorMath.Scale(query, inverseNorm);
+            TensorPrimitives.Multiply(query, inverseNorm, query);
         }
         else
         {
-            VectorMath.Scale(query, CenterQuery(embedding, inverseNorm, query));
+            TensorPrimitives.Multiply(query, CenterQuery(embedding, inverseNorm, query), query);
         }
 
         return query;

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace EmbedClassify;
 
 public sealed partial class EmbeddingClassifier
@@ -47,11 +49,11 @@ public sealed partial class EmbeddingClassifier
         {
             for (int offset = 0; offset < matrix.Length; offset += dimensions, count++)
             {
-                VectorMath.Add(matrix.AsSpan(offset, dimensions), sum);
+                TensorPrimitives.Add(sum, matrix.AsSpan(offset, dimensions), sum);
             }
         }
 
-        VectorMath.Scale(sum, 1f / count);
+        TensorPrimitives.Multiply(sum, 1f / count, sum);
         return sum;
     }
 
@@ -79,7 +81,8 @@ public sealed partial class EmbeddingClassifier
         var sums = new float[classCount * dimensions];
         for (int i = 0; i < exampleClasses.Length; i++)
         {
-            VectorMath.Add(examples.AsSpan(i * dimensions, dimensions), sums.AsSpan(exampleClasses[i] * dimensions, dimensions));
+            Span<float> sum = sums.AsSpan(exampleClasses[i] * dimensions, dimensions);
+            TensorPrimitives.Add(sum, examples.AsSpan(i * dimensions, dimensions), sum);
         }
 
         return sums;

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace EmbedClassify;
 
 public sealed partial class EmbeddingClassifier
@@ -30,11 +32,11 @@ public sealed partial class EmbeddingClassifier
         if (_center is null || inverseNorm == 0)
         {
             embedding.CopyTo(destination);
-            VectorMath.Scale(destination, inverseNorm);
+            TensorPrimitives.Multiply(destination, inverseNorm, destination);
             return;
         }
 
-        VectorMath.Scale(destination, CenterQuery(embedding, inverseNorm, destination));
+        TensorPrimitives.Multiply(destination, CenterQuery(embedding, inverseNorm, destination), destination);
     }
 
     /// <summary>

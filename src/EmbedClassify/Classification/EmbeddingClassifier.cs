@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 
 namespace EmbedClassify;
 
@@ -341,7 +342,7 @@ public sealed partial class EmbeddingClassifier
     private float CenterQuery(ReadOnlySpan<float> embedding, float inverseNorm, Span<float> destination)
     {
         embedding.CopyTo(destination);
-        VectorMath.Scale(destination, inverseNorm);
+        TensorPrimitives.Multiply(destination, inverseNorm, destination);
         for (int i = 0; i < destination.Length; i++)
         {
             destination[i] -= _center![i];

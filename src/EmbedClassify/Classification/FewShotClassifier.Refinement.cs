@@ -58,7 +58,7 @@ public sealed partial class FewShotClassifier
         {
             cancellationToken.ThrowIfCancellationRequested();
             DotMatrixAcrossCores(compared, centroids, dimensions, logits);
-            VectorMath.Scale(logits, embeddingScale);
+            TensorPrimitives.Multiply(logits, embeddingScale, logits);
 
             // Each text's class probabilities depend on that text alone, so the texts are split across cores; the
             // result is the same to the bit however they are split.
@@ -79,7 +79,7 @@ public sealed partial class FewShotClassifier
                     Span<float> textWeights = weights.AsSpan(i * classCount, classCount);
                     row.CopyTo(textWeights);
                     EmbeddingClassifier.Softmax(textWeights, 1);
-                    VectorMath.Scale(textWeights, textWeight);
+                    TensorPrimitives.Multiply(textWeights, textWeight, textWeights);
                     return scratch;
                 },
                 _ => { });

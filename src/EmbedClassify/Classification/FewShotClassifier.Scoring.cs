@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace EmbedClassify;
 
 public sealed partial class FewShotClassifier
@@ -38,7 +40,7 @@ public sealed partial class FewShotClassifier
     /// </summary>
     private static void Combine(Span<float> scores, WordView? words, TermVector? terms, Span<float> scratch, Calibration calibration)
     {
-        VectorMath.Scale(scores, calibration.EmbeddingScale);
+        TensorPrimitives.Multiply(scores, calibration.EmbeddingScale, scores);
         if (words is not null && terms is { } text)
         {
             words.Score(text, scratch);

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace EmbedClassify;
 
 /// <summary>
@@ -328,7 +330,7 @@ internal sealed partial class WordView
         float[] unit = [.. weights];
         if (squares > 0)
         {
-            VectorMath.Scale(unit, (float)(1 / Math.Sqrt(squares)));
+            TensorPrimitives.Multiply(unit, (float)(1 / Math.Sqrt(squares)), unit);
         }
 
         return new TermVector([.. terms], unit);

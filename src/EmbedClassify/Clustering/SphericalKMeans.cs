@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 
 namespace EmbedClassify;
 
@@ -132,7 +133,8 @@ internal static class SphericalKMeans
             Array.Clear(members);
             for (int i = 0; i < count; i++)
             {
-                VectorMath.Add(pointSpan.Slice(i * dimensions, dimensions), sums.AsSpan(assignment[i] * dimensions, dimensions));
+                Span<float> sum = sums.AsSpan(assignment[i] * dimensions, dimensions);
+                TensorPrimitives.Add(sum, pointSpan.Slice(i * dimensions, dimensions), sum);
                 members[assignment[i]]++;
             }
 

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace EmbedClassify;
 
 public static partial class VectorMath
@@ -45,7 +47,7 @@ public static partial class VectorMath
         // and one multiply per element replaces a much slower divide.
         if (norm != 0f)
         {
-            ScaleCore(x, 1f / norm);
+            TensorPrimitives.Multiply(x, 1f / norm, x);
         }
 
         return norm;

@@ -31,19 +31,6 @@ public static partial class VectorMath
     private static void ThrowLengthMismatch(string paramName) =>
         throw new ArgumentException("The spans must have the same length.", paramName);
 
-    // Returns the index of the first element at or after `start` that lies on a boundary of
-    // `width` elements (a power of two), or 0 if the elements are not naturally aligned. The
-    // address is read without pinning: if the garbage collector moves the data afterwards, only
-    // the caller's speed changes. Kept out of line because, inlined, the offset from a null
-    // reference made the .NET 10 JIT compile the calling kernels without optimizations.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static nuint FirstAlignedIndex(ref float start, nuint width)
-    {
-        nuint mask = (width * sizeof(float)) - 1;
-        nuint misalignment = (nuint)Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref start) & mask;
-        return misalignment % sizeof(float) != 0 ? 0 : ((mask + 1 - misalignment) & mask) / sizeof(float);
-    }
-
     // The final partial vector is loaded so that it ends at the last element, overlapping lanes
     // the main loop already consumed; these masks keep only the lanes at or above `consumed`.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

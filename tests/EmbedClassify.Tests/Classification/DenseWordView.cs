@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace EmbedClassify.Tests.Classification;
 
 /// <summary>
@@ -169,7 +171,7 @@ internal sealed class DenseWordView
         float[] unit = [.. weights];
         if (squares > 0)
         {
-            VectorMath.Scale(unit, (float)(1 / Math.Sqrt(squares)));
+            TensorPrimitives.Multiply(unit, (float)(1 / Math.Sqrt(squares)), unit);
         }
 
         return new TermVector([.. terms], unit);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EmbedClassify.Tests.TestDoubles;
+using System.Numerics.Tensors;
 
 namespace EmbedClassify.Tests.Classification;
 
@@ -116,10 +117,10 @@ public class EmbeddingClassifierLeaveOneOutTests
         var center = new float[Dimensions];
         foreach (float[] v in unit)
         {
-            VectorMath.Add(v, center);
+            TensorPrimitives.Add(center, v, center);
         }
 
-        VectorMath.Scale(center, 1f / unit.Length);
+        TensorPrimitives.Multiply(center, 1f / unit.Length, center);
         LabeledEmbedding[] centered = [.. examples.Select((e, i) => new LabeledEmbedding(e.Label, unit[i].Select((x, j) => x - center[j]).ToArray()))];
         int[] candidates = [.. Enumerable.Range(0, examples.Length - 1)];
 

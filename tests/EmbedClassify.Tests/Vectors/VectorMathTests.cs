@@ -39,8 +39,6 @@ public partial class VectorMathTests
             VectorMath.CosineSimilarity(x, y);
             VectorMath.DotRows(x.AsSpan(0, 100), matrix, destination);
             VectorMath.CosineRows(x.AsSpan(0, 100), matrix, destination);
-            VectorMath.Add(y, x);
-            VectorMath.Scale(x, 0.5f);
             VectorMath.TopK(y, indices);
         }
 
