@@ -41,22 +41,66 @@ public class RedisCrossProcessTests
     [CancelAfter(180_000)]
     public async Task ThreeProcesses_WithHalfTheirTextsInCommon_PayForEachDistinctTextOnce(CancellationToken cancellationToken)
     {
-        const int Processes = 3;
+        Run run = await RunProcessesAsync("redis", processes: 3, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Distinct, Has.Length.EqualTo(2000));
+            Assert.That(run.Paid, Is.Unique, "no text was paid for twice, by any process");
+            Assert.That(run.Paid, Is.EquivalentTo(run.Distinct), "every distinct text was paid for");
+            Assert.That(run.Reports.Sum(r => r["sent"]), Is.EqualTo(run.Distinct.Length), "the processes' own counts agree with the server");
+            Assert.That(run.Reports.Select(r => r["wrong"]), Is.All.Zero, "every process got the provider's vectors");
+            Assert.That(run.Reports.Sum(r => r["hits"] + r["waits"]), Is.GreaterThanOrEqualTo(1000), "the shared texts the others paid for came from Redis");
+        });
+    }
+
+    /// <summary>
+    /// The figures of docs/caching.md: the same load through the leasing Redis store, the lease-free
+    /// <see cref="DistributedCacheEmbeddingStore"/> over Redis, and one SQLite file shared by the processes.
+    /// </summary>
+    [Explicit("A measurement for docs/caching.md, run by hand: dotnet test tests/EmbedClassify.Redis.Tests -c Release --filter Name~Measure")]
+    [TestCase("redis", 3)]
+    [TestCase("redis-plain", 3)]
+    [TestCase("sqlite", 2)]
+    [TestCase("sqlite", 3)]
+    [CancelAfter(300_000)]
+    public async Task Measure_ProcessesWithHalfTheirTextsInCommon(string store, int processes, CancellationToken cancellationToken)
+    {
+        Run run = await RunProcessesAsync(store, processes, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Paid.Distinct(), Is.EquivalentTo(run.Distinct), "every distinct text was paid for at least once");
+            Assert.That(run.Reports.Select(r => r["wrong"]), Is.All.Zero, "every process got the provider's vectors");
+        });
+    }
+
+    /// <summary>
+    /// Starts <paramref name="processes"/> children with 1,000 texts each, the first 500 common to all, lets them
+    /// begin at once, and collects what the server was paid for.
+    /// </summary>
+    private async Task<Run> RunProcessesAsync(string store, int processes, CancellationToken cancellationToken)
+    {
         const int PerProcess = 1000;
         await using FakeOpenAIServer server = await FakeOpenAIServer.StartAsync(ChildWorkload.Dimensions);
 
-        // Slow enough that the three processes' fetches overlap in time, so the shared texts are contended.
+        // Slow enough that the processes' fetches overlap in time, so the shared texts are contended.
         server.ResponseDelay = TimeSpan.FromMilliseconds(50);
-        string[][] texts = ChildWorkload.Texts(Processes, PerProcess, shared: PerProcess / 2);
+        string[][] texts = ChildWorkload.Texts(processes, PerProcess, shared: PerProcess / 2);
+        string[] storeArguments = store == "sqlite"
+            ? ["--store", store, "--sqlite", Path.Combine(_directory, "cache.db")]
+            : ["--store", store, "--redis", _configuration, "--prefix", _prefix];
         var children = new List<ChildProcess>();
         try
         {
-            for (int p = 0; p < Processes; p++)
+            for (int p = 0; p < processes; p++)
             {
                 children.Add(ChildProcess.Start(
-                    "--store", "redis", "--redis", _configuration, "--prefix", _prefix, "--endpoint", server.Endpoint.ToString(),
+                [
+                    .. storeArguments, "--endpoint", server.Endpoint.ToString(),
                     "--texts", WriteTexts($"worker{p}.txt", texts[p]), "--batch", "25", "--concurrency", "2",
-                    "--calls", "4", "--chunk", "100", "--seed", p.ToString(CultureInfo.InvariantCulture), "--go"));
+                    "--calls", "4", "--chunk", "100", "--seed", p.ToString(CultureInfo.InvariantCulture), "--go",
+                ]));
             }
 
             await Task.WhenAll(children.Select(c => c.Ready)).WaitAsync(TimeSpan.FromSeconds(90), cancellationToken);
@@ -65,22 +109,12 @@ public class RedisCrossProcessTests
             IReadOnlyDictionary<string, long>[] reports = await Task.WhenAll(children.Select(c => c.WaitForDoneAsync(cancellationToken)));
             clock.Stop();
 
-            string[] paid = [.. server.Requests.SelectMany(r => r.Inputs)];
-            string[] distinct = [.. texts.SelectMany(t => t).Distinct()];
+            var run = new Run([.. server.Requests.SelectMany(r => r.Inputs)], [.. texts.SelectMany(t => t).Distinct()], reports);
             await TestContext.Out.WriteLineAsync(
-                $"{Processes} processes x {PerProcess} texts, {distinct.Length} distinct: {paid.Length} paid for in {server.Requests.Count} "
-                + $"provider calls, {clock.Elapsed.TotalSeconds:F1} s from go to the last exit; per process: "
+                $"{store}: {processes} processes x {PerProcess} texts, {run.Distinct.Length} distinct: {run.Paid.Length} paid for in "
+                + $"{server.Requests.Count} provider calls, {clock.Elapsed.TotalSeconds:F1} s from go to the last exit; per process: "
                 + string.Join("; ", reports.Select(r => string.Join(' ', r.Select(kv => $"{kv.Key}={kv.Value}")))));
-
-            Assert.Multiple(() =>
-            {
-                Assert.That(distinct, Has.Length.EqualTo(2000));
-                Assert.That(paid, Is.Unique, "no text was paid for twice, by any process");
-                Assert.That(paid, Is.EquivalentTo(distinct), "every distinct text was paid for");
-                Assert.That(reports.Sum(r => r["sent"]), Is.EqualTo(distinct.Length), "the processes' own counts agree with the server");
-                Assert.That(reports.Select(r => r["wrong"]), Is.All.Zero, "every process got the provider's vectors");
-                Assert.That(reports.Sum(r => r["hits"] + r["waits"]), Is.GreaterThanOrEqualTo(1000), "the shared texts the others paid for came from Redis");
-            });
+            return run;
         }
         finally
         {
@@ -153,4 +187,6 @@ public class RedisCrossProcessTests
             Assert.That(redis.GetServers()[0].Keys(pattern: _prefix + "lease:*"), Is.Empty, "the takeover released its leases");
         });
     }
+
+    private sealed record Run(string[] Paid, string[] Distinct, IReadOnlyDictionary<string, long>[] Reports);
 }
