@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using EmbedClassify.Benchmarks.Infrastructure;
 using EmbedClassify.Redis;
 using Microsoft.Extensions.AI;
@@ -27,7 +30,7 @@ namespace EmbedClassify.Benchmarks;
 /// </para>
 /// </remarks>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10, invocationCount: 16)]
+[Config(typeof(Config))]
 public class RedisLeaseBenchmarks
 {
     public const int Texts = 64;
@@ -97,6 +100,17 @@ public class RedisLeaseBenchmarks
         }
 
         return texts;
+    }
+
+    /// <summary>
+    /// A fixed, small number of invocations (each writes 64 new entries, so the default job would fill Redis), run in
+    /// the host process: building a separate job executable timed out on the loaded CI machine.
+    /// </summary>
+    public sealed class Config : ManualConfig
+    {
+        public Config() =>
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+                .WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithInvocationCount(16).WithUnrollFactor(1));
     }
 
     /// <summary>The Redis store behind a plain <see cref="IEmbeddingCacheStore"/>, so the generator cannot see its leases.</summary>
