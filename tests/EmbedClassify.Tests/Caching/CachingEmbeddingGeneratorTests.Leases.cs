@@ -24,7 +24,7 @@ public partial class CachingEmbeddingGeneratorTests
         {
             AssertVectorsFor(result, texts);
             Assert.That(inner.Calls, Has.Count.EqualTo(3));
-            Assert.That(store.Acquired.Select(a => a.Key), Is.Unique.And.Count.EqualTo(10));
+            Assert.That(store.Acquired.Select(a => a.Key).ToArray(), Is.Unique.And.Length.EqualTo(10));
             Assert.That(store.Released, Is.EquivalentTo(store.Acquired), "every lease released once, by the token that took it");
             Assert.That(store.ReleasedBeforeStored, Is.Empty, "a lease ends only after its entry is stored");
         });
@@ -89,7 +89,7 @@ public partial class CachingEmbeddingGeneratorTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(store.Acquired.Select(a => a.Key), Has.Count.EqualTo(6));
+            Assert.That(store.Acquired.Select(a => a.Key).ToArray(), Has.Length.EqualTo(6));
             Assert.That(store.Released, Is.EquivalentTo(store.Acquired), "the failed batch and the batches that never started");
             Assert.That(store.EntryCount, Is.Zero);
         });
