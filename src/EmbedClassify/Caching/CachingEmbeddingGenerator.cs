@@ -161,10 +161,13 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
     /// <paramref name="cancellationToken"/> was canceled before every text was embedded; batches completed before that
     /// are stored. A fetch that another concurrent call still awaits is not canceled.
     /// </exception>
-    /// <exception cref="InvalidOperationException">The store returned a different number of entries than keys it was asked for.</exception>
+    /// <exception cref="InvalidOperationException">The store returned a different number of entries than keys it was asked for, or a lease store a different number of lease answers.</exception>
     /// <remarks>
-    /// Exceptions thrown by the store's <see cref="IEmbeddingCacheStore.GetManyAsync"/> propagate unchanged. Exceptions
-    /// thrown by <see cref="IEmbeddingCacheStore.SetManyAsync"/> do not: see <see cref="EmbeddingCacheStatistics.FailedWrites"/>.
+    /// Exceptions thrown by the store's <see cref="IEmbeddingCacheStore.GetManyAsync"/>, and by an
+    /// <see cref="IEmbeddingCacheLeaseStore"/>'s <see cref="IEmbeddingCacheLeaseStore.TryAcquireLeasesAsync"/> and
+    /// <see cref="IEmbeddingCacheLeaseStore.WaitForEntriesAsync"/>, propagate unchanged. Exceptions thrown by
+    /// <see cref="IEmbeddingCacheStore.SetManyAsync"/> do not: see <see cref="EmbeddingCacheStatistics.FailedWrites"/>; nor
+    /// do those of <see cref="IEmbeddingCacheLeaseStore.ReleaseLeasesAsync"/>, which are logged (the lease then expires).
     /// </remarks>
     public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
