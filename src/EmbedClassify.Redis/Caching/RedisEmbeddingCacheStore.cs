@@ -13,9 +13,9 @@ namespace EmbedClassify.Redis;
 /// <see cref="KeyPrefix"/>, <c>lease:</c> and the cache key whose value is its holder's token: taken with
 /// <c>SET NX PX</c> (a key already leased is answered with its <c>PTTL</c> in the same script), released by a script
 /// that deletes it only while it still holds that token, and gone after <see cref="RedisEmbeddingCacheStoreOptions.LeaseDuration"/>
-/// if its holder dies. Every command names one key and a batch is sent as pipelined commands, so the store also works
-/// on Redis Cluster; a batch is therefore not atomic, which is safe because the caching generator verifies each entry
-/// on its own when it reads it.
+/// if its holder dies. Every command names one key and a batch is sent as pipelined commands, so nothing in the store
+/// stops Redis Cluster (it is tested against a single server only); a batch is therefore not atomic, which is safe
+/// because the caching generator verifies each entry on its own when it reads it.
 /// </para>
 /// <para>
 /// A waiting generator looks the keys up again every <see cref="RedisEmbeddingCacheStoreOptions.PollInterval"/>, and
