@@ -128,7 +128,7 @@ public sealed partial class CachingEmbeddingGenerator
     /// Looks up the keys one call claimed (pending writes first, then the store), fetches the misses in batches and
     /// stores each completed batch, then hands every key's result to all callers awaiting it and releases the keys.
     /// </summary>
-    private sealed class Flight(
+    private sealed partial class Flight(
         CachingEmbeddingGenerator owner,
         string keyNamespace,
         string? modelId,
@@ -148,7 +148,7 @@ public sealed partial class CachingEmbeddingGenerator
         private bool _finished;
         private int _length = dimensions ?? owner._lengths.GetValueOrDefault(keyNamespace);
         private UsageDetails? _usage;
-        private int _nextBatch = -1;
+        private int _batchIds;
         private int _stopping;
 
         /// <summary>Gets a task that completes once every result is set and the keys are released.</summary>
@@ -220,17 +220,20 @@ public sealed partial class CachingEmbeddingGenerator
             try
             {
                 List<int> missing = await LookUpAsync(cancellationToken).ConfigureAwait(false);
-                if (missing.Count > 0)
+                if (missing.Count > 0 && owner._store is IEmbeddingCacheLeaseStore leases)
                 {
-                    int workers = Math.Min(owner._options.MaxConcurrency, BatchCount(missing));
-                    var tasks = new Task[workers];
-                    for (int w = 0; w < workers; w++)
-                    {
-                        // Task.Run so that an inner generator that completes synchronously still gets MaxConcurrency threads.
-                        tasks[w] = Task.Run(() => WorkAsync(missing, cancellationToken), CancellationToken.None);
-                    }
-
-                    await Task.WhenAll(tasks).ConfigureAwait(false);
+                    // Keys another process is fetching are waited for while the rest are fetched, in the same batches.
+                    (List<int> fetch, List<(int Index, TimeSpan Left)> waiting) =
+                        await LeaseAsync(leases, missing, cancellationToken).ConfigureAwait(false);
+                    Task others = waiting.Count > 0
+                        ? Task.Run(() => WaitForOthersAsync(leases, waiting, cancellationToken), CancellationToken.None)
+                        : Task.CompletedTask;
+                    Task own = FetchAsync(fetch, cancellationToken);
+                    await Task.WhenAll(own, others).ConfigureAwait(false);
+                }
+                else
+                {
+                    await FetchAsync(missing, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -242,8 +245,60 @@ public sealed partial class CachingEmbeddingGenerator
             }
             finally
             {
+                // Leases of batches that never started (a failure stopped them, or nobody waits any more) end now
+                // rather than when they expire, so that another process takes those keys over at once.
+                await ReleaseLeasesAsync(null).ConfigureAwait(false);
                 Finish(cancellationToken);
             }
+        }
+
+        /// <summary>Fetches the keys at <paramref name="indices"/> in batches, at most MaxConcurrency at a time.</summary>
+        private async Task FetchAsync(List<int> indices, CancellationToken cancellationToken)
+        {
+            if (indices.Count == 0)
+            {
+                return;
+            }
+
+            int batches = (indices.Count + _batchSize - 1) / _batchSize;
+            int firstId = Interlocked.Add(ref _batchIds, batches) - batches;
+            int next = -1;
+            int workers = Math.Min(owner._options.MaxConcurrency, batches);
+            var tasks = new Task[workers];
+            for (int w = 0; w < workers; w++)
+            {
+                // Task.Run so that an inner generator that completes synchronously still gets MaxConcurrency threads.
+                tasks[w] = Task.Run(
+                    async () =>
+                    {
+                        while (Volatile.Read(ref _stopping) == 0 && !cancellationToken.IsCancellationRequested)
+                        {
+                            int batch = Interlocked.Increment(ref next);
+                            if (batch >= batches)
+                            {
+                                return;
+                            }
+
+                            int start = batch * _batchSize;
+                            int[] slice = [.. indices.GetRange(start, Math.Min(_batchSize, indices.Count - start))];
+                            try
+                            {
+                                if (!await FetchBatchAsync(firstId + batch, slice, cancellationToken).ConfigureAwait(false))
+                                {
+                                    return;
+                                }
+                            }
+                            finally
+                            {
+                                // After the write: a process that takes the lease next finds the entry stored.
+                                await ReleaseLeasesAsync(slice).ConfigureAwait(false);
+                            }
+                        }
+                    },
+                    CancellationToken.None);
+            }
+
+            await Task.WhenAll(tasks).ConfigureAwait(false);
         }
 
         private void Finish(CancellationToken cancellationToken)
@@ -386,145 +441,134 @@ public sealed partial class CachingEmbeddingGenerator
             return null;
         }
 
-        private int BatchCount(List<int> missing) => (missing.Count + _batchSize - 1) / _batchSize;
-
-        private async Task WorkAsync(List<int> missing, CancellationToken cancellationToken)
+        /// <summary>
+        /// Sends the keys at <paramref name="indices"/> to the inner generator in one call, stores what comes back and
+        /// sets their results; returns <see langword="false"/> when no further batch of this flight should start.
+        /// </summary>
+        private async Task<bool> FetchBatchAsync(int batch, int[] indices, CancellationToken cancellationToken)
         {
-            while (Volatile.Read(ref _stopping) == 0 && !cancellationToken.IsCancellationRequested)
+            int count = indices.Length;
+            string[] batchTexts = new string[count];
+            for (int j = 0; j < count; j++)
             {
-                int batch = Interlocked.Increment(ref _nextBatch);
-                if (batch >= BatchCount(missing))
+                batchTexts[j] = _texts[indices[j]];
+            }
+
+            Interlocked.Increment(ref owner._providerCalls);
+            owner.RecordMetric(Instrumentation.ProviderCalls, 1);
+            Interlocked.Add(ref owner._textsSent, count);
+            IReadOnlyList<Embedding<float>?> generated;
+            UsageDetails? usage = null;
+            Exception? failure = null;
+            try
+            {
+                GeneratedEmbeddings<Embedding<float>> answer =
+                    await owner.InnerGenerator.GenerateAsync(batchTexts, options, cancellationToken).ConfigureAwait(false);
+                if (answer is null || answer.Count != count)
                 {
-                    return;
+                    throw new InvalidOperationException(
+                        $"The inner generator returned {answer?.Count ?? 0} embeddings for {count} inputs.");
                 }
 
-                int start = batch * _batchSize;
-                int count = Math.Min(_batchSize, missing.Count - start);
-                string[] batchTexts = new string[count];
-                for (int j = 0; j < count; j++)
-                {
-                    batchTexts[j] = _texts[missing[start + j]];
-                }
+                generated = answer;
+                usage = answer.Usage;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (EmbeddingBatchException ex) when (ex.Embeddings.Count == count)
+            {
+                // The provider was paid for the inputs it did embed; keeping them means the rerun pays only for the rest.
+                generated = ex.Embeddings;
+                failure = ex;
+            }
+            catch (Exception ex)
+            {
+                Log.BatchFailed(owner._logger, batch, count, ex);
+                Fail(batch, indices, ex);
+                return false;
+            }
 
-                Interlocked.Increment(ref owner._providerCalls);
-                owner.RecordMetric(Instrumentation.ProviderCalls, 1);
-                Interlocked.Add(ref owner._textsSent, count);
-                IReadOnlyList<Embedding<float>?> generated;
-                UsageDetails? usage = null;
-                Exception? failure = null;
+            if (usage?.InputTokenCount is long tokens)
+            {
+                Interlocked.Add(ref owner._tokensSent, tokens);
+            }
+
+            var entries = new List<KeyValuePair<string, byte[]>>(count);
+            var answers = new Embedding<float>?[count];
+            var errors = new Exception?[count];
+            for (int j = 0; j < count; j++)
+            {
+                string key = _keys[indices[j]];
+                if (generated[j] is not { } embedding)
+                {
+                    errors[j] = failure ?? new BadVectorException("a null embedding");
+                }
+                else if (Check(embedding.Vector.Span) is { } problem)
+                {
+                    Log.BadVector(owner._logger, problem, j, batch);
+                    errors[j] = new BadVectorException(problem);
+                }
+                else
+                {
+                    answers[j] = embedding;
+                    entries.Add(new(key, EmbeddingCachePayload.Encode(key, embedding.Vector.Span)));
+                }
+            }
+
+            if (failure is not null)
+            {
+                Log.BatchPartlyFailed(owner._logger, batch, count - entries.Count, count, failure);
+                _providerFailures.Add((batch, failure));
+                Volatile.Write(ref _stopping, 1);
+            }
+
+            if (entries.Count > 0)
+            {
                 try
                 {
-                    GeneratedEmbeddings<Embedding<float>> answer =
-                        await owner.InnerGenerator.GenerateAsync(batchTexts, options, cancellationToken).ConfigureAwait(false);
-                    if (answer is null || answer.Count != count)
-                    {
-                        throw new InvalidOperationException(
-                            $"The inner generator returned {answer?.Count ?? 0} embeddings for {count} inputs.");
-                    }
-
-                    generated = answer;
-                    usage = answer.Usage;
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (EmbeddingBatchException ex) when (ex.Embeddings.Count == count)
-                {
-                    // The provider was paid for the inputs it did embed; keeping them means the rerun pays only for the rest.
-                    generated = ex.Embeddings;
-                    failure = ex;
+                    // These vectors are paid for: a cancellation that arrives now must not stop them from being kept.
+                    await owner._store.SetManyAsync(entries, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
-                    Log.BatchFailed(owner._logger, batch, count, ex);
-                    Fail(batch, missing, start, count, ex);
-                    return;
-                }
-
-                if (usage?.InputTokenCount is long tokens)
-                {
-                    Interlocked.Add(ref owner._tokensSent, tokens);
-                }
-
-                var entries = new List<KeyValuePair<string, byte[]>>(count);
-                var answers = new Embedding<float>?[count];
-                var errors = new Exception?[count];
-                for (int j = 0; j < count; j++)
-                {
-                    string key = _keys[missing[start + j]];
-                    if (generated[j] is not { } embedding)
-                    {
-                        errors[j] = failure ?? new BadVectorException("a null embedding");
-                    }
-                    else if (Check(embedding.Vector.Span) is { } problem)
-                    {
-                        Log.BadVector(owner._logger, problem, j, batch);
-                        errors[j] = new BadVectorException(problem);
-                    }
-                    else
-                    {
-                        answers[j] = embedding;
-                        entries.Add(new(key, EmbeddingCachePayload.Encode(key, embedding.Vector.Span)));
-                    }
-                }
-
-                if (failure is not null)
-                {
-                    Log.BatchPartlyFailed(owner._logger, batch, count - entries.Count, count, failure);
-                    _providerFailures.Add((batch, failure));
-                    Volatile.Write(ref _stopping, 1);
-                }
-
-                if (entries.Count > 0)
-                {
-                    try
-                    {
-                        // These vectors are paid for: a cancellation that arrives now must not stop them from being kept.
-                        await owner._store.SetManyAsync(entries, CancellationToken.None).ConfigureAwait(false);
-                    }
-                    catch (Exception ex)
-                    {
-                        owner.KeepForLater(entries, ex);
-                    }
-                }
-
-                for (int j = 0; j < count; j++)
-                {
-                    TaskCompletionSource<Embedding<float>> result = _results[missing[start + j]];
-                    if (answers[j] is { } answer)
-                    {
-                        result.TrySetResult(answer);
-                    }
-                    else
-                    {
-                        result.TrySetException(errors[j]!);
-                    }
-                }
-
-                if (usage is not null)
-                {
-                    lock (_gate)
-                    {
-                        _usage ??= new UsageDetails();
-                        _usage.Add(usage);
-                    }
-                }
-
-                if (failure is not null)
-                {
-                    return;
+                    owner.KeepForLater(entries, ex);
                 }
             }
+
+            for (int j = 0; j < count; j++)
+            {
+                TaskCompletionSource<Embedding<float>> result = _results[indices[j]];
+                if (answers[j] is { } answer)
+                {
+                    result.TrySetResult(answer);
+                }
+                else
+                {
+                    result.TrySetException(errors[j]!);
+                }
+            }
+
+            if (usage is not null)
+            {
+                lock (_gate)
+                {
+                    _usage ??= new UsageDetails();
+                    _usage.Add(usage);
+                }
+            }
+
+            return failure is null;
         }
 
-        private void Fail(int batch, List<int> missing, int start, int count, Exception error)
+        private void Fail(int batch, int[] indices, Exception error)
         {
             _providerFailures.Add((batch, error));
             Volatile.Write(ref _stopping, 1);
-            for (int j = 0; j < count; j++)
+            foreach (int i in indices)
             {
-                _results[missing[start + j]].TrySetException(error);
+                _results[i].TrySetException(error);
             }
         }
     }

@@ -34,8 +34,17 @@ namespace EmbedClassify;
 /// fetches it, and every call that needs the same key meanwhile awaits that fetch (counted in
 /// <see cref="EmbeddingCacheStatistics.SharedTexts"/>) instead of sending it again. A failed fetch fails every call
 /// that awaited it and is not cached, so the next call asks again. A caller whose token is canceled stops waiting at
-/// once, but the fetch goes on while another caller still needs it; it is canceled only when nobody does. Separate
-/// instances and processes that share a store de-duplicate only through the store (see docs/caching.md).
+/// once, but the fetch goes on while another caller still needs it; it is canceled only when nobody does.
+/// </para>
+/// <para>
+/// <b>Single flight across processes.</b> When the store is an <see cref="IEmbeddingCacheLeaseStore"/> (such as the
+/// Redis store of EmbedClassify.Redis), instances in other processes and on other machines share fetches too: each key
+/// missing from the store is leased before it is fetched, the keys others hold are waited for (counted in
+/// <see cref="EmbeddingCacheStatistics.LeaseWaits"/>) while the rest are fetched in the same batches, and a key whose
+/// holder failed, was canceled or died is fetched once its lease is released or expires (counted in
+/// <see cref="EmbeddingCacheStatistics.LeaseTakeovers"/>). Leases are released after each batch is stored, and when a
+/// batch fails or is canceled. A holder whose lease ran out mid-fetch still stores what it paid for. Over any other
+/// store, separate instances and processes de-duplicate only through the store (see docs/caching.md).
 /// </para>
 /// <para>
 /// <b>Nothing bad is stored.</b> Every vector, from the inner generator or from the store, is checked before it is
@@ -118,7 +127,9 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
         Interlocked.Read(ref _tokensSent),
         Interlocked.Read(ref _corruptEntries),
         Interlocked.Read(ref _sharedTexts),
-        Interlocked.Read(ref _failedWrites));
+        Interlocked.Read(ref _failedWrites),
+        Interlocked.Read(ref _leaseWaits),
+        Interlocked.Read(ref _leaseTakeovers));
 
     /// <summary>
     /// Gets the number of paid-for entries whose write to the store failed and that are held in memory until a later
@@ -150,10 +161,13 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
     /// <paramref name="cancellationToken"/> was canceled before every text was embedded; batches completed before that
     /// are stored. A fetch that another concurrent call still awaits is not canceled.
     /// </exception>
-    /// <exception cref="InvalidOperationException">The store returned a different number of entries than keys it was asked for.</exception>
+    /// <exception cref="InvalidOperationException">The store returned a different number of entries than keys it was asked for, or a lease store a different number of lease answers.</exception>
     /// <remarks>
-    /// Exceptions thrown by the store's <see cref="IEmbeddingCacheStore.GetManyAsync"/> propagate unchanged. Exceptions
-    /// thrown by <see cref="IEmbeddingCacheStore.SetManyAsync"/> do not: see <see cref="EmbeddingCacheStatistics.FailedWrites"/>.
+    /// Exceptions thrown by the store's <see cref="IEmbeddingCacheStore.GetManyAsync"/>, and by an
+    /// <see cref="IEmbeddingCacheLeaseStore"/>'s <see cref="IEmbeddingCacheLeaseStore.TryAcquireLeasesAsync"/> and
+    /// <see cref="IEmbeddingCacheLeaseStore.WaitForEntriesAsync"/>, propagate unchanged. Exceptions thrown by
+    /// <see cref="IEmbeddingCacheStore.SetManyAsync"/> do not: see <see cref="EmbeddingCacheStatistics.FailedWrites"/>; nor
+    /// do those of <see cref="IEmbeddingCacheLeaseStore.ReleaseLeasesAsync"/>, which are logged (the lease then expires).
     /// </remarks>
     public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
@@ -416,5 +430,8 @@ public sealed partial class CachingEmbeddingGenerator : DelegatingEmbeddingGener
 
         [LoggerMessage(6, LogLevel.Warning, "The inner generator returned {Problem} for input {Index} of embedding batch {Batch}; it was not cached.")]
         public static partial void BadVector(ILogger logger, string problem, int index, int batch);
+
+        [LoggerMessage(7, LogLevel.Warning, "Releasing the cache store's leases on {Count} keys failed; other processes wait for them until the leases expire.")]
+        public static partial void ReleaseFailed(ILogger logger, int count, Exception exception);
     }
 }

@@ -22,6 +22,15 @@ namespace EmbedClassify;
 /// The number of store writes that failed after the provider had answered. Their vectors were returned anyway, kept in
 /// memory, and written again by a later call.
 /// </param>
+/// <param name="LeaseWaits">
+/// The number of distinct texts per call that were missing from the store and leased by another holder (another
+/// instance or process sharing an <see cref="IEmbeddingCacheLeaseStore"/>), and that this instance got from the store
+/// once that holder stored them, instead of fetching them itself.
+/// </param>
+/// <param name="LeaseTakeovers">
+/// The number of distinct texts per call that this instance fetched after waiting for another holder's lease, because
+/// that lease was released or expired without an entry (the holder failed, was canceled or died).
+/// </param>
 public readonly record struct EmbeddingCacheStatistics(
     long Hits,
     long Misses,
@@ -30,4 +39,6 @@ public readonly record struct EmbeddingCacheStatistics(
     long TokensSent,
     long CorruptEntries,
     long SharedTexts = 0,
-    long FailedWrites = 0);
+    long FailedWrites = 0,
+    long LeaseWaits = 0,
+    long LeaseTakeovers = 0);
