@@ -1,5 +1,6 @@
 using EmbedClassify;
 using EmbedClassify.OpenAI;
+using EmbedClassify.Redis;
 using EmbedClassify.Sqlite;
 using EmbedClassify.Onnx;
 using Microsoft.Extensions.AI;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using StackExchange.Redis;
 
 /// <summary>
 /// The README's other code samples, compiled (not run) so that they cannot drift from the API.
@@ -62,6 +64,16 @@ internal static class Snippets
         using var store = new SqliteEmbeddingCacheStore("embeddings.db");
         using var embedder = new CachingEmbeddingGenerator(
             new OpenAIEmbeddingGenerator(new OpenAIEmbeddingGeneratorOptions { Model = "text-embedding-3-small" }), store);
+    }
+
+    public static async Task SharedAcrossProcessesOnRedis(IEmbeddingGenerator<string, Embedding<float>> provider, HostApplicationBuilder builder)
+    {
+        using var redis = await ConnectionMultiplexer.ConnectAsync("localhost:6379");
+        using var embedder = new CachingEmbeddingGenerator(provider, new RedisEmbeddingCacheStore(redis));
+
+        // or, with dependency injection:
+        builder.Services.AddRedisEmbeddingCacheStore("localhost:6379");
+        builder.Services.AddOnnxEmbeddingGenerator().UseEmbeddingCache();
     }
 
     public static void ProvidersFromConfiguration(HostApplicationBuilder builder)

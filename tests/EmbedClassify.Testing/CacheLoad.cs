@@ -124,7 +124,8 @@ public static class CacheLoad
         int distinct = workloads.SelectMany(w => w).Distinct(StringComparer.Ordinal).Count();
         EmbeddingCacheStatistics statistics = caches.Select(c => c.Statistics).Aggregate((a, b) => new EmbeddingCacheStatistics(
             a.Hits + b.Hits, a.Misses + b.Misses, a.ProviderCalls + b.ProviderCalls, a.TextsSent + b.TextsSent, a.TokensSent + b.TokensSent,
-            a.CorruptEntries + b.CorruptEntries, a.SharedTexts + b.SharedTexts, a.FailedWrites + b.FailedWrites));
+            a.CorruptEntries + b.CorruptEntries, a.SharedTexts + b.SharedTexts, a.FailedWrites + b.FailedWrites,
+            a.LeaseWaits + b.LeaseWaits, a.LeaseTakeovers + b.LeaseTakeovers));
         foreach (CachingEmbeddingGenerator cache in caches)
         {
             cache.Dispose();
