@@ -37,6 +37,7 @@ internal static class PredictCommand
                                 also has "line" (its 1-based line number in the input) to merge the shards' outputs
           --chunk-size <k>      texts per model call and cache checkpoint (default {FewShotClassifier.DefaultStreamChunkSize})
         {EmbeddingSession.Help}
+
         """;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
