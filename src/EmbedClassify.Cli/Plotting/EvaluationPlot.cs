@@ -216,54 +216,63 @@ internal static class EvaluationPlot
     }
 
     /// <summary>
-    /// Names each centroid next to its marker, at the first of eight places around it where the name lies wholly inside
-    /// the data area and overlaps no name placed before it (else at the first place inside the area).
+    /// Names each centroid next to its marker, at the first of sixteen places around it (near ones first) where the name
+    /// lies wholly inside the data area and covers neither another name nor a centroid marker. A centroid with no such
+    /// place stays unnamed: the legend names it, and overlapping names would be unreadable.
     /// </summary>
     private static void LabelCentroids(Plot plot, List<(string Label, double X, double Y, Color Color)> centroids, int height)
     {
         const float FontSize = 14;
-        const float Gap = 13;
         const float Padding = 3;
+        const float Marker = 12;
 
         // One render gives the layout (where the data area is), so names can be placed in pixels.
         plot.RenderInMemory(ScatterWidth, height);
         PixelRect area = plot.RenderManager.LastRender.DataRect;
-        var placed = new List<PixelRect>();
+        Pixel[] markers = [.. centroids.Select(c => plot.GetPixel(new Coordinates(c.X, c.Y)))];
+        var taken = new List<PixelRect>(markers.Select(m => new PixelRect(m.X - Marker, m.X + Marker, m.Y + Marker, m.Y - Marker)));
         using Paint paint = Paint.NewDisposablePaint();
-        foreach ((string label, double x, double y, Color color) in centroids)
+        for (int c = 0; c < centroids.Count; c++)
         {
+            (string label, double x, double y, Color color) = centroids[c];
             string name = Shorten(label);
             var style = new LabelStyle { Text = name, FontName = EmbeddedFont.Name, FontSize = FontSize, Bold = true };
             PixelSize size = style.Measure(paint).Size;
             float w = size.Width + (2 * Padding);
             float h = size.Height + (2 * Padding);
-            Pixel at = plot.GetPixel(new Coordinates(x, y));
+            Pixel at = markers[c];
+            PixelRect own = taken[c];
 
-            // (offset of the label's anchor from the marker, alignment of the label on its anchor), nearest places first.
-            (float Dx, float Dy, Alignment Alignment, PixelRect Box)[] places =
-            [
-                (0, -Gap, Alignment.LowerCenter, new PixelRect(at.X - (w / 2), at.X + (w / 2), at.Y - Gap, at.Y - Gap - h)),
-                (0, Gap, Alignment.UpperCenter, new PixelRect(at.X - (w / 2), at.X + (w / 2), at.Y + Gap + h, at.Y + Gap)),
-                (Gap, 0, Alignment.MiddleLeft, new PixelRect(at.X + Gap, at.X + Gap + w, at.Y + (h / 2), at.Y - (h / 2))),
-                (-Gap, 0, Alignment.MiddleRight, new PixelRect(at.X - Gap - w, at.X - Gap, at.Y + (h / 2), at.Y - (h / 2))),
-                (Gap, -Gap, Alignment.LowerLeft, new PixelRect(at.X + Gap, at.X + Gap + w, at.Y - Gap, at.Y - Gap - h)),
-                (-Gap, -Gap, Alignment.LowerRight, new PixelRect(at.X - Gap - w, at.X - Gap, at.Y - Gap, at.Y - Gap - h)),
-                (Gap, Gap, Alignment.UpperLeft, new PixelRect(at.X + Gap, at.X + Gap + w, at.Y + Gap + h, at.Y + Gap)),
-                (-Gap, Gap, Alignment.UpperRight, new PixelRect(at.X - Gap - w, at.X - Gap, at.Y + Gap + h, at.Y + Gap)),
-            ];
-            var inside = places.Where(p => p.Box.Left >= area.Left && p.Box.Right <= area.Right && p.Box.Top >= area.Top && p.Box.Bottom <= area.Bottom).ToArray();
-            if (inside.Length == 0)
+            (float Dx, float Dy, Alignment Alignment, PixelRect Box)? chosen = null;
+            foreach (float gap in (float[])[13, 30])
+            {
+                // (offset of the name's anchor from the marker, alignment of the name on its anchor, the box it covers)
+                (float Dx, float Dy, Alignment Alignment, PixelRect Box)[] places =
+                [
+                    (0, -gap, Alignment.LowerCenter, new PixelRect(at.X - (w / 2), at.X + (w / 2), at.Y - gap, at.Y - gap - h)),
+                    (0, gap, Alignment.UpperCenter, new PixelRect(at.X - (w / 2), at.X + (w / 2), at.Y + gap + h, at.Y + gap)),
+                    (gap, 0, Alignment.MiddleLeft, new PixelRect(at.X + gap, at.X + gap + w, at.Y + (h / 2), at.Y - (h / 2))),
+                    (-gap, 0, Alignment.MiddleRight, new PixelRect(at.X - gap - w, at.X - gap, at.Y + (h / 2), at.Y - (h / 2))),
+                    (gap, -gap, Alignment.LowerLeft, new PixelRect(at.X + gap, at.X + gap + w, at.Y - gap, at.Y - gap - h)),
+                    (-gap, -gap, Alignment.LowerRight, new PixelRect(at.X - gap - w, at.X - gap, at.Y - gap, at.Y - gap - h)),
+                    (gap, gap, Alignment.UpperLeft, new PixelRect(at.X + gap, at.X + gap + w, at.Y + gap + h, at.Y + gap)),
+                    (-gap, gap, Alignment.UpperRight, new PixelRect(at.X - gap - w, at.X - gap, at.Y + gap + h, at.Y + gap)),
+                ];
+                chosen = places.Cast<(float, float, Alignment, PixelRect)?>().FirstOrDefault(p =>
+                    p!.Value.Item4.Left >= area.Left && p.Value.Item4.Right <= area.Right && p.Value.Item4.Top >= area.Top && p.Value.Item4.Bottom <= area.Bottom
+                    && !taken.Any(t => t != own && Overlaps(p.Value.Item4, t)));
+                if (chosen is not null)
+                {
+                    break;
+                }
+            }
+
+            if (chosen is not { } place)
             {
                 continue;
             }
 
-            var place = inside.FirstOrDefault(p => !placed.Any(q => Overlaps(p.Box, q)));
-            if (place == default)
-            {
-                place = inside[0];
-            }
-
-            placed.Add(place.Box);
+            taken.Add(place.Box);
             var text = plot.Add.Text(name, x, y);
             text.LabelFontName = EmbeddedFont.Name;
             text.LabelFontSize = FontSize;
@@ -353,6 +362,8 @@ internal static class EvaluationPlot
         // the axis is made tall enough for the longest of them (its width times sin 45 degrees, plus the tick and a margin).
         plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        // Rotated about its right end, a label's top corner would rise onto the tick mark: it is moved down clear of it.
+        plot.Axes.Bottom.TickLabelStyle.OffsetY = tickFont / 2;
         using Paint paint = Paint.NewDisposablePaint();
         float longest = columnLabels.Max(label =>
             new LabelStyle { Text = label, FontName = EmbeddedFont.Name, FontSize = tickFont }.Measure(paint).Size.Width);
