@@ -34,6 +34,8 @@ internal static class EvaluationPlot
     // The matrix shows counts in its cells up to this many classes.
     private const int MaxCountedClasses = 30;
 
+    private static readonly ScottPlot.Palettes.Category20 Category20 = new();
+
     private static readonly MarkerShape[] Shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledTriangleDown];
 
     private const int MaxLabelLength = 18;
@@ -143,8 +145,6 @@ internal static class EvaluationPlot
     {
         ReadOnlyMemory<float>[] normalized = [.. examples.Select(e => (ReadOnlyMemory<float>)Normalize(e.Vector.Span))];
         PrincipalComponents2D pca = PrincipalComponents2D.Fit(normalized);
-        var palette = new ScottPlot.Palettes.Category20();
-
         var plot = new Plot();
         plot.Font.Set(EmbeddedFont.Name);
         plot.Title($"Examples and centroids (PCA, {pca.ExplainedVariance:P0} of variance)");
@@ -162,7 +162,7 @@ internal static class EvaluationPlot
                 continue;
             }
 
-            Color color = ClassColor(palette, c);
+            (Color color, MarkerShape shape) = ClassStyle(c);
             double[] xs = new double[members.Length];
             double[] ys = new double[members.Length];
             var sum = new float[pca.Dimensions];
@@ -178,7 +178,7 @@ internal static class EvaluationPlot
 
             var points = plot.Add.Scatter(xs, ys);
             points.LineWidth = 0;
-            points.MarkerShape = Shapes[c / DistinctColors % Shapes.Length];
+            points.MarkerShape = shape;
             points.MarkerSize = 7;
             points.Color = color.WithAlpha(0.6);
             points.LegendText = Shorten(classes[c]);
@@ -289,13 +289,15 @@ internal static class EvaluationPlot
     }
 
     /// <summary>
-    /// Category20 pairs each of ten hues with a light tint (blue, light blue, orange…). The ten hues go first so that up
-    /// to ten classes get ten different hues, then the tints; past 20 classes the colours repeat and the shape differs.
+    /// Gets the colour and marker shape of the class at <paramref name="index"/>. Category20 pairs each of ten hues with
+    /// a light tint (blue, light blue, orange…): the ten hues go first so that up to ten classes get ten different
+    /// hues, then the tints; past 20 classes the colours repeat with another marker shape.
     /// </summary>
-    private static Color ClassColor(IPalette category20, int index)
+    internal static (Color Color, MarkerShape Shape) ClassStyle(int index)
     {
         int slot = index % DistinctColors;
-        return category20.GetColor(slot < 10 ? 2 * slot : (2 * (slot - 10)) + 1);
+        Color color = Category20.GetColor(slot < 10 ? 2 * slot : (2 * (slot - 10)) + 1);
+        return (color, Shapes[index / DistinctColors % Shapes.Length]);
     }
 
     private static bool Overlaps(PixelRect a, PixelRect b) =>

@@ -45,6 +45,26 @@ public class EvaluationPlotTests
     }
 
     [Test]
+    public void ClassStyle_GivesTwentyClassesTwentyColours_TenClassesTenHues_AndFortyClassesFortyStyles()
+    {
+        (ScottPlot.Color Color, ScottPlot.MarkerShape Shape)[] styles = [.. Enumerable.Range(0, 40).Select(EvaluationPlot.ClassStyle)];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(styles.Take(20).Select(s => s.Color).Distinct().Count(), Is.EqualTo(20));
+            Assert.That(styles.Take(20).Select(s => s.Shape).Distinct().Count(), Is.EqualTo(1), "colour alone up to 20 classes");
+            Assert.That(styles.Distinct().Count(), Is.EqualTo(40), "past 20 classes the shape differs");
+
+            // The first ten are the ten hues and the next ten their light tints, so up to ten classes never get a
+            // colour and its own tint (blue and light blue): each of the first ten is darker than class i + 10.
+            for (int i = 0; i < 10; i++)
+            {
+                Assert.That(styles[i].Color.ToHSL().l, Is.LessThan(styles[i + 10].Color.ToHSL().l), $"class {i}");
+            }
+        });
+    }
+
+    [Test]
     public void SizeFor_GrowsOnlyPastTwentyClasses_KeepingTheMatrixPanelSquare()
     {
         Assert.Multiple(() =>
