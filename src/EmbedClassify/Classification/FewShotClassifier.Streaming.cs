@@ -30,7 +30,11 @@ public sealed partial class FewShotClassifier
     /// </para>
     /// <para>
     /// The arguments are checked when the method is called; each text is checked as it is read, so a bad text fails the
-    /// enumeration at its position, after the predictions of the chunks before it.
+    /// enumeration when the chunk holding it is read (the chunk before it, still being embedded then, is not returned).
+    /// </para>
+    /// <para>
+    /// Not thread-safe to enumerate the same result from several threads; the classifier itself may serve other calls
+    /// meanwhile.
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="texts"/> is <see langword="null"/>.</exception>
