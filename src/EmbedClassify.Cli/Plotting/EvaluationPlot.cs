@@ -230,6 +230,7 @@ internal static class EvaluationPlot
         plot.RenderInMemory(ScatterWidth, height);
         PixelRect area = plot.RenderManager.LastRender.DataRect;
         Pixel[] markers = [.. centroids.Select(c => plot.GetPixel(new Coordinates(c.X, c.Y)))];
+        // Every centroid marker is an obstacle from the start; each placed name becomes one.
         var taken = new List<PixelRect>(markers.Select(m => new PixelRect(m.X - Marker, m.X + Marker, m.Y + Marker, m.Y - Marker)));
         using Paint paint = Paint.NewDisposablePaint();
         for (int c = 0; c < centroids.Count; c++)
@@ -241,26 +242,23 @@ internal static class EvaluationPlot
             float w = size.Width + (2 * Padding);
             float h = size.Height + (2 * Padding);
             Pixel at = markers[c];
-            PixelRect own = taken[c];
-
-            (float Dx, float Dy, Alignment Alignment, PixelRect Box)? chosen = null;
+            Place? chosen = null;
             foreach (float gap in (float[])[13, 30])
             {
-                // (offset of the name's anchor from the marker, alignment of the name on its anchor, the box it covers)
-                (float Dx, float Dy, Alignment Alignment, PixelRect Box)[] places =
+                Place[] places =
                 [
-                    (0, -gap, Alignment.LowerCenter, new PixelRect(at.X - (w / 2), at.X + (w / 2), at.Y - gap, at.Y - gap - h)),
-                    (0, gap, Alignment.UpperCenter, new PixelRect(at.X - (w / 2), at.X + (w / 2), at.Y + gap + h, at.Y + gap)),
-                    (gap, 0, Alignment.MiddleLeft, new PixelRect(at.X + gap, at.X + gap + w, at.Y + (h / 2), at.Y - (h / 2))),
-                    (-gap, 0, Alignment.MiddleRight, new PixelRect(at.X - gap - w, at.X - gap, at.Y + (h / 2), at.Y - (h / 2))),
-                    (gap, -gap, Alignment.LowerLeft, new PixelRect(at.X + gap, at.X + gap + w, at.Y - gap, at.Y - gap - h)),
-                    (-gap, -gap, Alignment.LowerRight, new PixelRect(at.X - gap - w, at.X - gap, at.Y - gap, at.Y - gap - h)),
-                    (gap, gap, Alignment.UpperLeft, new PixelRect(at.X + gap, at.X + gap + w, at.Y + gap + h, at.Y + gap)),
-                    (-gap, gap, Alignment.UpperRight, new PixelRect(at.X - gap - w, at.X - gap, at.Y + gap + h, at.Y + gap)),
+                    new(0, -gap, Alignment.LowerCenter, new PixelRect(at.X - (w / 2), at.X + (w / 2), at.Y - gap, at.Y - gap - h)),
+                    new(0, gap, Alignment.UpperCenter, new PixelRect(at.X - (w / 2), at.X + (w / 2), at.Y + gap + h, at.Y + gap)),
+                    new(gap, 0, Alignment.MiddleLeft, new PixelRect(at.X + gap, at.X + gap + w, at.Y + (h / 2), at.Y - (h / 2))),
+                    new(-gap, 0, Alignment.MiddleRight, new PixelRect(at.X - gap - w, at.X - gap, at.Y + (h / 2), at.Y - (h / 2))),
+                    new(gap, -gap, Alignment.LowerLeft, new PixelRect(at.X + gap, at.X + gap + w, at.Y - gap, at.Y - gap - h)),
+                    new(-gap, -gap, Alignment.LowerRight, new PixelRect(at.X - gap - w, at.X - gap, at.Y - gap, at.Y - gap - h)),
+                    new(gap, gap, Alignment.UpperLeft, new PixelRect(at.X + gap, at.X + gap + w, at.Y + gap + h, at.Y + gap)),
+                    new(-gap, gap, Alignment.UpperRight, new PixelRect(at.X - gap - w, at.X - gap, at.Y + gap + h, at.Y + gap)),
                 ];
-                chosen = places.Cast<(float, float, Alignment, PixelRect)?>().FirstOrDefault(p =>
-                    p!.Value.Item4.Left >= area.Left && p.Value.Item4.Right <= area.Right && p.Value.Item4.Top >= area.Top && p.Value.Item4.Bottom <= area.Bottom
-                    && !taken.Any(t => t != own && Overlaps(p.Value.Item4, t)));
+
+                // The centroid's own marker (obstacle c) is next to every place by construction, so it is not checked.
+                chosen = places.FirstOrDefault(p => Inside(p.Box, area) && !taken.Where((_, i) => i != c).Any(t => Overlaps(p.Box, t)));
                 if (chosen is not null)
                 {
                     break;
@@ -299,6 +297,9 @@ internal static class EvaluationPlot
         Color color = Category20.GetColor(slot < 10 ? 2 * slot : (2 * (slot - 10)) + 1);
         return (color, Shapes[index / DistinctColors % Shapes.Length]);
     }
+
+    private static bool Inside(PixelRect box, PixelRect area) =>
+        box.Left >= area.Left && box.Right <= area.Right && box.Top >= area.Top && box.Bottom <= area.Bottom;
 
     private static bool Overlaps(PixelRect a, PixelRect b) =>
         a.Left < b.Right && b.Left < a.Right && a.Top < b.Bottom && b.Top < a.Bottom;
@@ -378,4 +379,7 @@ internal static class EvaluationPlot
 
     private static string Shorten(string label) =>
         label.Length <= MaxLabelLength ? label : string.Concat(label.AsSpan(0, MaxLabelLength - 1), "…");
+
+    /// <summary>A place for a centroid's name: the offset of its anchor from the marker, its alignment on the anchor, and the box it covers.</summary>
+    private sealed record Place(float Dx, float Dy, Alignment Alignment, PixelRect Box);
 }
