@@ -2,6 +2,7 @@ using System.Globalization;
 using EmbedClassify.Cli.Arguments;
 using EmbedClassify.Cli.Data;
 using EmbedClassify.Cli.Embedding;
+using EmbedClassify.Cli.Output;
 using EmbedClassify.Cli.Plotting;
 using Spectre.Console;
 
@@ -26,7 +27,9 @@ internal static class EvalCommand
           --seed <s>            seed of the draws (default 0)
           --loo                 leave-one-out over the whole file instead of draws
           --plot <out.png>      also save a figure: the examples and centroids in 2-D, and the confusion matrix
-        {ClassifierArguments.Help}{EmbeddingSession.Help}
+        {ClassifierArguments.Help}
+        {EmbeddingSession.Help}
+
         """;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
@@ -60,7 +63,7 @@ internal static class EvalCommand
         if (leaveOneOut)
         {
             final = await FailAsync(dataPath, () => evaluator.LeaveOneOutAsync(options, cancellationToken)).ConfigureAwait(false);
-            AnsiConsole.MarkupLine(Markup.Escape(string.Create(
+            ReportConsole.Out.MarkupLine(Markup.Escape(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Leave-one-out over {data.Length} examples: accuracy {final.Accuracy.Mean:P1}, macro F1 {final.MacroF1.Mean:F3}")));
         }
@@ -75,12 +78,12 @@ internal static class EvalCommand
                     $"{dataPath}: the smallest class has {smallest} examples, so no --n of {string.Join(",", sizes)} leaves any to test on; use --n below {smallest} or --loo.");
             }
 
-            AnsiConsole.Write(CurveTable(curve, evaluation.Repetitions));
+            ReportConsole.Out.Write(CurveTable(curve, evaluation.Repetitions));
             final = curve.MaxBy(r => r.ExamplesPerClass)!;
         }
 
-        AnsiConsole.Write(ClassTable(final));
-        AnsiConsole.Write(ConfusionTable(final.ConfusionMatrix));
+        ReportConsole.Out.Write(ClassTable(final));
+        ConfusionReport.Write(ReportConsole.Out, final.ConfusionMatrix, ReportConsole.MatrixWidth);
 
         if (plot is not null)
         {
@@ -107,8 +110,9 @@ internal static class EvalCommand
 
     private static Table CurveTable(IReadOnlyList<EvaluationReport> curve, int repetitions)
     {
+        // The title names the classifier's views and is wider than the table: as a table title it would wrap.
+        ReportConsole.Out.WriteLine($"Learning curve ({curve[0].Method}, {repetitions} draws per n, 95% intervals)");
         var table = new Table().Border(TableBorder.Rounded)
-            .Title(Markup.Escape($"Learning curve ({curve[0].Method}, {repetitions} draws per n, 95% intervals)"))
             .AddColumn(new TableColumn("n per class").RightAligned())
             .AddColumn(new TableColumn("Accuracy").RightAligned())
             .AddColumn(new TableColumn("95% interval").RightAligned())
@@ -142,22 +146,6 @@ internal static class EvalCommand
                 metrics.Recall.ToString("F3", CultureInfo.InvariantCulture),
                 metrics.F1.ToString("F3", CultureInfo.InvariantCulture),
                 metrics.Support.ToString(CultureInfo.InvariantCulture));
-        }
-
-        return table;
-    }
-
-    private static Table ConfusionTable(ConfusionMatrix matrix)
-    {
-        var table = new Table().Border(TableBorder.Rounded).Title("Confusion matrix").AddColumn("actual \\ predicted");
-        foreach (string label in matrix.Labels)
-        {
-            table.AddColumn(new TableColumn(Markup.Escape(label)).RightAligned());
-        }
-
-        foreach (string actual in matrix.Labels)
-        {
-            table.AddRow([Markup.Escape(actual), .. matrix.Labels.Select(predicted => matrix[actual, predicted].ToString(CultureInfo.InvariantCulture))]);
         }
 
         return table;

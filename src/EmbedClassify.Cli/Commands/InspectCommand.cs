@@ -1,6 +1,7 @@
 using System.Globalization;
 using EmbedClassify.Cli.Arguments;
 using EmbedClassify.Cli.Data;
+using EmbedClassify.Cli.Output;
 using Spectre.Console;
 
 namespace EmbedClassify.Cli.Commands;
@@ -56,7 +57,7 @@ internal static class InspectCommand
 
         Add(table, "Unlabeled texts", info.UnlabeledCount.ToString(CultureInfo.InvariantCulture));
         Add(table, "Includes texts", info.IncludesTexts ? "yes" : "no");
-        AnsiConsole.Write(table);
+        ReportConsole.Out.Write(table);
         return 0;
     }
 

@@ -21,7 +21,9 @@ internal static class TrainCommand
           --include-texts       store the training texts in the model (they are left out by default, for privacy)
           --unlabeled <file>    unlabelled texts like those to classify (one per line, or JSON lines with "text"):
                                 the class centroids are refined on them
-        {ClassifierArguments.Help}{EmbeddingSession.Help}
+        {ClassifierArguments.Help}
+        {EmbeddingSession.Help}
+
         """;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)

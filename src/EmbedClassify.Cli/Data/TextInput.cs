@@ -36,7 +36,7 @@ internal static class TextInput
         return [.. texts];
     }
 
-    private static string? TryText(string line)
+    public static string? TryText(string line)
     {
         if (!line.TrimStart().StartsWith('{'))
         {

@@ -31,14 +31,17 @@ internal sealed class EmbeddingSession : IDisposable
 
     public IEmbeddingGenerator<string, Embedding<float>> Generator { get; }
 
-    public static EmbeddingSession Open(string? cachePath, bool noCache)
+    /// <param name="cachePath">The cache database, or <see langword="null"/> for the default one.</param>
+    /// <param name="noCache">Whether to keep vectors in memory only.</param>
+    /// <param name="memoryEntries">How many vectors to keep in memory without a cache: every one by default, so that the
+    /// vectors embedded with a progress bar are not computed again when the classifier asks for them; a streaming
+    /// command needs only its chunks in flight, and must not grow with its input.</param>
+    public static EmbeddingSession Open(string? cachePath, bool noCache, int memoryEntries = int.MaxValue)
     {
         OnnxEmbeddingGenerator model = OnnxEmbeddingGenerator.CreateDefault();
         if (noCache)
         {
-            // Still cached in memory, so that the vectors embedded with a progress bar are not computed again when the
-            // classifier asks for them.
-            return new EmbeddingSession(model, null, new CachingEmbeddingGenerator(model, new InMemoryEmbeddingCacheStore(int.MaxValue)));
+            return new EmbeddingSession(model, null, new CachingEmbeddingGenerator(model, new InMemoryEmbeddingCacheStore(memoryEntries)));
         }
 
         try
