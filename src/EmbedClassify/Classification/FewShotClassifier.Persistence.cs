@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 
@@ -243,7 +244,9 @@ public sealed partial class FewShotClassifier
     {
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(section.Data, writable: false), Encoding.UTF8);
+            // Sections are slices of the file read whole; the reader works on that array in place rather than on a copy.
+            ArraySegment<byte> bytes = MemoryMarshal.TryGetArray(section.Data, out ArraySegment<byte> segment) ? segment : section.Data.ToArray();
+            using var reader = new BinaryReader(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false), Encoding.UTF8);
             T value = read(reader);
             return reader.BaseStream.Position == reader.BaseStream.Length
                 ? value

@@ -38,7 +38,7 @@ internal static partial class ModelFile
         int offset = PreambleLength + json.Length;
         foreach (ModelSection section in sections)
         {
-            section.Data.CopyTo(file, offset);
+            section.Data.Span.CopyTo(file.AsSpan(offset));
             offset += section.Data.Length;
         }
 
@@ -97,7 +97,7 @@ internal static partial class ModelFile
                 throw Invalid("a section entry has no name, no positive version or a length beyond the data");
             }
 
-            if (!sections.TryAdd(entry.Name, new ModelSection(entry.Name, entry.Version.Value, file.AsSpan((int)offset, entry.Length.Value).ToArray())))
+            if (!sections.TryAdd(entry.Name, new ModelSection(entry.Name, entry.Version.Value, file.AsMemory((int)offset, entry.Length.Value))))
             {
                 throw Invalid($"the section '{entry.Name}' appears twice");
             }
@@ -116,7 +116,7 @@ internal static partial class ModelFile
             throw Invalid($"the embedding section has version {embeddingSection.Version}, which this library does not read");
         }
 
-        ModelContents embeddingContents = Parse(CheckNestedSchema1(embeddingSection.Data));
+        ModelContents embeddingContents = ParseSchema1(CheckNestedSchema1(embeddingSection.Data.Span));
         if (!embeddingContents.Identity.IsCompatibleWith(identity) || !embeddingContents.State.Labels.SequenceEqual(labels, StringComparer.Ordinal))
         {
             throw Invalid("the embedding section's model or labels differ from the header's");
@@ -149,21 +149,21 @@ internal static partial class ModelFile
     }
 
     /// <summary>Returns the nested file if it is schema 1; a nested schema-2 file would let a crafted file recurse.</summary>
-    private static byte[] CheckNestedSchema1(byte[] nested)
+    private static ReadOnlySpan<byte> CheckNestedSchema1(ReadOnlySpan<byte> nested)
     {
-        if (nested.Length < PreambleLength + ChecksumLength || !nested.AsSpan(0, Magic.Length).SequenceEqual(Magic)
-            || BinaryPrimitives.ReadUInt32LittleEndian(nested.AsSpan(8)) != SchemaVersion)
+        if (nested.Length < PreambleLength + ChecksumLength || !nested[..Magic.Length].SequenceEqual(Magic)
+            || BinaryPrimitives.ReadUInt32LittleEndian(nested[8..]) != SchemaVersion)
         {
             throw Invalid("the embedding section is not a schema-1 model");
         }
 
-        long total = CheckPreamble(nested.AsSpan(0, PreambleLength));
+        long total = CheckPreamble(nested[..PreambleLength]);
         return total == nested.Length ? nested : throw Invalid("the embedding section's length disagrees with its own preamble");
     }
 }
 
 /// <summary>One named, versioned section of a schema-2 model file.</summary>
-internal sealed record ModelSection(string Name, int Version, byte[] Data)
+internal sealed record ModelSection(string Name, int Version, ReadOnlyMemory<byte> Data)
 {
     public const string EmbeddingName = "embedding";
     public const string WordsName = "words";

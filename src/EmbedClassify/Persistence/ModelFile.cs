@@ -118,22 +118,23 @@ internal static partial class ModelFile
     }
 
     /// <summary>Verifies and decodes a whole model file, as returned by <see cref="ReadBytes"/>.</summary>
-    public static ModelContents Parse(byte[] file)
+    public static ModelContents Parse(byte[] file) =>
+        BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(8)) == LatestSchemaVersion
+            // A classifier file: its embedding view is a complete schema-1 file of its own.
+            ? ParseClassifier(file).Embedding
+            : ParseSchema1(file);
+
+    /// <summary>Verifies and decodes a whole schema-1 file, also when it is a section of a schema-2 file (read in place).</summary>
+    private static ModelContents ParseSchema1(ReadOnlySpan<byte> file)
     {
         VerifyChecksum(file);
-        int headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(12));
-        long dataLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(16));
+        int headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(file[12..]);
+        long dataLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(file[16..]);
         int dataStart = PreambleLength + headerLength;
-        if (BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(8)) == LatestSchemaVersion)
-        {
-            // A classifier file: its embedding view is a complete schema-1 file of its own.
-            return ParseClassifier(file).Embedding;
-        }
-
         ModelHeader header;
         try
         {
-            header = JsonSerializer.Deserialize(file.AsSpan(PreambleLength, headerLength), ModelJsonContext.Default.ModelHeader)
+            header = JsonSerializer.Deserialize(file.Slice(PreambleLength, headerLength), ModelJsonContext.Default.ModelHeader)
                 ?? throw Invalid("the header is JSON null");
         }
         catch (JsonException e)
@@ -141,15 +142,15 @@ internal static partial class ModelFile
             throw new InvalidDataException($"The model file is invalid: its header is not valid JSON ({e.Message}).", e);
         }
 
-        return Decode(header, file.AsSpan(dataStart, (int)dataLength));
+        return Decode(header, file.Slice(dataStart, (int)dataLength));
     }
 
-    private static void VerifyChecksum(byte[] file)
+    private static void VerifyChecksum(ReadOnlySpan<byte> file)
     {
         int checksumStart = file.Length - ChecksumLength;
         Span<byte> checksum = stackalloc byte[ChecksumLength];
-        SHA256.HashData(file.AsSpan(0, checksumStart), checksum);
-        if (!checksum.SequenceEqual(file.AsSpan(checksumStart)))
+        SHA256.HashData(file[..checksumStart], checksum);
+        if (!checksum.SequenceEqual(file[checksumStart..]))
         {
             throw new InvalidDataException("The model file is corrupted: its SHA-256 checksum does not match its contents.");
         }
