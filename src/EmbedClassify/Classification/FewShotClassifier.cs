@@ -241,6 +241,12 @@ public sealed partial class FewShotClassifier
     /// <param name="examples">The labelled texts to add; they may bring new labels, or be "none" examples.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>A new classifier; this instance is unchanged.</returns>
+    /// <remarks>
+    /// On a classifier loaded from a file saved without its texts, the word view is extended from the term counts the
+    /// file holds, but its "none" examples and unlabelled texts keep the word weights of the first fit (their texts are
+    /// gone, so the new examples' document frequencies cannot reweigh them). The result then differs slightly from a
+    /// fit on all the texts; save with <c>includeTexts: true</c> where a model will be extended after loading.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="examples"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An example has a null or blank text or label.</exception>
     /// <exception cref="InvalidOperationException">The generator returned unusable vectors, or vectors of a length other than <see cref="EmbeddingClassifier.Dimensions"/>.</exception>
