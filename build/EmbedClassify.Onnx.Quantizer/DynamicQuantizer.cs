@@ -24,9 +24,17 @@ internal static class DynamicQuantizer
         // depend on that.
         var quantizedWeights = new Dictionary<string, (string Weight, string Scale)>();
         var rewritten = new List<NodeProto>(graph.Node.Count);
+        var consumers = graph.Node.SelectMany(n => n.Input.Select(input => (input, n))).ToLookup(p => p.input, p => p.n);
+        var graphOutputs = new HashSet<string>(graph.Output.Select(o => o.Name));
+        var absorbed = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         int count = 0;
         foreach (NodeProto node in graph.Node)
         {
+            if (absorbed.Contains(node))
+            {
+                continue;
+            }
+
             if (node.OpType != "MatMul" || node.Domain is not ("" or "ai.onnx") || node.Input.Count != 2
                 || !initializers.TryGetValue(node.Input[1], out TensorProto? weight)
                 || weight.DataType != (int)TensorProto.Types.DataType.Float || weight.Dims.Count != 2
@@ -48,8 +56,23 @@ internal static class DynamicQuantizer
 
             if (scheme.Form == QuantizationForm.Fused)
             {
-                rewritten.Add(Node("DynamicQuantizeMatMul", node.Name + "_quant", MicrosoftDomain,
-                    [node.Input[0], names.Weight, names.Scale], [node.Output[0]]));
+                // The bias Add that follows (MatMul then Add of a constant [N] vector, as every linear layer of BERT is
+                // exported) becomes the operator's bias input, saving one pass over the output.
+                NodeProto? biasAdd = scheme.FuseBias && !graphOutputs.Contains(node.Output[0])
+                    ? BiasAddOf(node.Output[0], consumers, initializers, weight.Dims[1])
+                    : null;
+                if (biasAdd is null)
+                {
+                    rewritten.Add(Node("DynamicQuantizeMatMul", node.Name + "_quant", MicrosoftDomain,
+                        [node.Input[0], names.Weight, names.Scale], [node.Output[0]]));
+                }
+                else
+                {
+                    string bias = biasAdd.Input[0] == node.Output[0] ? biasAdd.Input[1] : biasAdd.Input[0];
+                    rewritten.Add(Node("DynamicQuantizeMatMul", node.Name + "_quant", MicrosoftDomain,
+                        [node.Input[0], names.Weight, names.Scale, "", bias], [biasAdd.Output[0]]));
+                    absorbed.Add(biasAdd);
+                }
             }
             else
             {
@@ -91,6 +114,20 @@ internal static class DynamicQuantizer
         }
 
         return count;
+    }
+
+    private static NodeProto? BiasAddOf(string output, ILookup<string, NodeProto> consumers, Dictionary<string, TensorProto> initializers, long columns)
+    {
+        if (consumers[output].ToList() is not [{ OpType: "Add", Domain: "" or "ai.onnx" } add] || add.Input.Count != 2)
+        {
+            return null;
+        }
+
+        string other = add.Input[0] == output ? add.Input[1] : add.Input[0];
+        return initializers.TryGetValue(other, out TensorProto? bias)
+            && bias.DataType == (int)TensorProto.Types.DataType.Float && bias.Dims.Count == 1 && bias.Dims[0] == columns
+            ? add
+            : null;
     }
 
     private static float[] ReadFloats(TensorProto tensor)

