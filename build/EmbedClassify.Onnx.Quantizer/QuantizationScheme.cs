@@ -12,7 +12,7 @@ namespace EmbedClassify.Onnx.Quantizer;
 internal sealed record QuantizationScheme(QuantizationForm Form, bool PerColumn, int MaxLevel, MatMulSelection Selection, bool FuseBias)
 {
     /// <summary>The scheme the shipped int8 model is built with (chosen by measurement, docs/accuracy.md).</summary>
-    public static QuantizationScheme Default { get; } = new(QuantizationForm.Fused, PerColumn: true, MaxLevel: 127, MatMulSelection.All, FuseBias: true);
+    public static QuantizationScheme Default { get; } = new(QuantizationForm.Standard, PerColumn: true, MaxLevel: 127, MatMulSelection.All, FuseBias: true);
 
     /// <summary>Returns whether a weight of <paramref name="rows"/> × <paramref name="columns"/> is quantized.</summary>
     public bool Includes(long rows, long columns) => Selection switch
