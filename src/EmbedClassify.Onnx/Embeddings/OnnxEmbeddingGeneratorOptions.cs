@@ -26,6 +26,7 @@ public sealed class OnnxEmbeddingGeneratorOptions
     private int _maxDegreeOfParallelism = Environment.ProcessorCount;
     private int _intraOpThreads = 1;
     private string? _modelId;
+    private OnnxModelPrecision _precision = OnnxModelPrecision.Float32;
 
     /// <summary>
     /// Gets or sets the most tokens the model sees per text, <b>including</b> the [CLS] and [SEP]
@@ -116,6 +117,29 @@ public sealed class OnnxEmbeddingGeneratorOptions
             }
 
             _modelId = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the precision of the built-in model that <see cref="OnnxEmbeddingGenerator.CreateDefault"/> loads.
+    /// </summary>
+    /// <value>
+    /// The default is <see cref="OnnxModelPrecision.Float32"/>. <see cref="OnnxModelPrecision.Int8"/> loads the int8 graph and
+    /// appends <c>-int8</c> to the model id, so the two precisions never share cache entries or saved models.
+    /// <see cref="OnnxEmbeddingGenerator.FromDirectory"/> runs the graph it is given and accepts only the default.
+    /// </value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="OnnxModelPrecision"/>.</exception>
+    public OnnxModelPrecision Precision
+    {
+        get => _precision;
+        set
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"{value} is not a precision; use {string.Join(" or ", Enum.GetNames<OnnxModelPrecision>())}.");
+            }
+
+            _precision = value;
         }
     }
 

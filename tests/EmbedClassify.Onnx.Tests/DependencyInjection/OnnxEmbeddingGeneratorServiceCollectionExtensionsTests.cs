@@ -49,6 +49,24 @@ public class OnnxEmbeddingGeneratorServiceCollectionExtensionsTests
     }
 
     [Test]
+    public async Task AddOnnxEmbeddingGenerator_BindsPrecision_AndRejectsAnUnknownOne()
+    {
+        var services = new ServiceCollection();
+        services.AddOnnxEmbeddingGenerator(Section(("Precision", "Int8")));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId, Is.EqualTo("all-MiniLM-L6-v2-int8"));
+            Assert.That(
+                () => new ServiceCollection().AddOnnxEmbeddingGenerator(Section(("Precision", "Int4"))),
+                Throws.InvalidOperationException.With.Message.Contains("Embeddings"));
+        });
+    }
+
+    [Test]
     public async Task AddOnnxEmbeddingGenerator_LoadsFromModelDirectory_WhenGiven()
     {
         string missing = Path.Combine(Path.GetTempPath(), $"no-model-{Guid.NewGuid():N}");

@@ -15,7 +15,32 @@ public class OnnxEmbeddingGeneratorOptionsTests
             Assert.That(options.MaxDegreeOfParallelism, Is.EqualTo(Environment.ProcessorCount));
             Assert.That(options.ModelId, Is.Null);
             Assert.That(options.LowerCase, Is.True);
+            Assert.That(options.Precision, Is.EqualTo(OnnxModelPrecision.Float32));
         });
+    }
+
+    [TestCase(-1)]
+    [TestCase(2)]
+    public void Precision_Throws_WhenNotADefinedValue(int value)
+    {
+        var options = new OnnxEmbeddingGeneratorOptions();
+
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => options.Precision = (OnnxModelPrecision)value);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex.ParamName, Is.EqualTo("value"));
+            Assert.That(ex.Message, Does.Contain("Float32 or Int8"));
+            Assert.That(options.Precision, Is.EqualTo(OnnxModelPrecision.Float32));
+        });
+    }
+
+    [Test]
+    public void Clone_CopiesPrecision()
+    {
+        var options = new OnnxEmbeddingGeneratorOptions { Precision = OnnxModelPrecision.Int8 };
+
+        Assert.That(options.Clone().Precision, Is.EqualTo(OnnxModelPrecision.Int8));
     }
 
     [TestCase(2)]
