@@ -1,3 +1,4 @@
+using EmbedClassify.Redis.Tests.TestDoubles;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -6,8 +7,6 @@ namespace EmbedClassify.Redis.Tests.Caching;
 
 public class DistributedCacheEmbeddingStoreTests
 {
-    private const string Variable = "EMBEDCLASSIFY_REDIS";
-
     private readonly List<RedisCache> _caches = [];
     private string _instance = null!;
     private string _connection = null!;
@@ -15,23 +14,10 @@ public class DistributedCacheEmbeddingStoreTests
     [SetUp]
     public void SetUp()
     {
-        string? connection = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(connection))
-        {
-            // CI starts a redis-server and sets the variable; there, a missing variable is a broken pipeline, not a skip.
-            const string Message = $"Redis tests skipped: set {Variable}=127.0.0.1:port (CI starts redis-server)";
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Fail($"{Variable} is not set although CI=true. {Message}");
-            }
-
-            Assert.Ignore(Message);
-        }
-
-        _connection = connection;
+        _connection = RedisTestServer.Configuration();
 
         // A fresh instance name per test keeps tests (and reruns against the same server) from seeing each other's keys.
-        _instance = $"embedclassify-tests:{Guid.NewGuid():N}:";
+        _instance = RedisTestServer.FreshPrefix();
     }
 
     [TearDown]

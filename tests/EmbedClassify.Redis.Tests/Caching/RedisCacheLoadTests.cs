@@ -1,3 +1,4 @@
+using EmbedClassify.Redis.Tests.TestDoubles;
 using EmbedClassify.Testing;
 using StackExchange.Redis;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -7,26 +8,12 @@ namespace EmbedClassify.Redis.Tests.Caching;
 /// <summary>Issue 12's load test through the distributed-cache store on a real Redis (see DistributedCacheEmbeddingStoreTests for the setup).</summary>
 public class RedisCacheLoadTests
 {
-    private const string Variable = "EMBEDCLASSIFY_REDIS";
-
     private string _connection = null!;
 
     [SetUp]
     public void SetUp()
     {
-        string? connection = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(connection))
-        {
-            const string Message = $"Redis tests skipped: set {Variable}=127.0.0.1:port (CI starts redis-server)";
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Fail($"{Variable} is not set although CI=true. {Message}");
-            }
-
-            Assert.Ignore(Message);
-        }
-
-        _connection = connection;
+        _connection = RedisTestServer.Configuration();
     }
 
     [Test]
