@@ -333,7 +333,7 @@ public sealed partial class CachingEmbeddingGenerator
                 _ = result.Task.Exception;
             }
 
-            // Released only now, after every write: a caller that claims a key afterwards finds it in the store.
+            // Keys that failed are released only now, after every write: a caller that claims one afterwards fetches it again.
             for (int i = 0; i < _keys.Count; i++)
             {
                 owner._inFlight.TryRemove(new KeyValuePair<string, Slot>(_keys[i], new Slot(this, _results[i])));
@@ -411,8 +411,21 @@ public sealed partial class CachingEmbeddingGenerator
                 return false;
             }
 
-            _results[i].TrySetResult(new Embedding<float>(vector) { ModelId = modelId });
+            Answer(i, new Embedding<float>(vector) { ModelId = modelId });
             return true;
+        }
+
+        /// <summary>
+        /// Sets the result of the key at <paramref name="i"/>, whose entry is stored (or kept for a later write) by now.
+        /// </summary>
+        /// <remarks>
+        /// The key leaves the in-flight table first: a caller resumes as soon as its results are set, and its next call
+        /// for the same text must find the stored entry (a cache hit), not join this flight while it winds down.
+        /// </remarks>
+        private void Answer(int i, Embedding<float> answer)
+        {
+            owner._inFlight.TryRemove(new KeyValuePair<string, Slot>(_keys[i], new Slot(this, _results[i])));
+            _results[i].TrySetResult(answer);
         }
 
         /// <summary>
@@ -539,14 +552,13 @@ public sealed partial class CachingEmbeddingGenerator
 
             for (int j = 0; j < count; j++)
             {
-                TaskCompletionSource<Embedding<float>> result = _results[indices[j]];
                 if (answers[j] is { } answer)
                 {
-                    result.TrySetResult(answer);
+                    Answer(indices[j], answer);
                 }
                 else
                 {
-                    result.TrySetException(errors[j]!);
+                    _results[indices[j]].TrySetException(errors[j]!);
                 }
             }
 

@@ -31,6 +31,36 @@ public partial class CachingEmbeddingGeneratorTests
     }
 
     [Test]
+    public async Task GenerateAsync_TheNextCallForTheSameText_IsACacheHit_WhileTheFirstFlightStillReleasesItsLeases()
+    {
+        // A caller resumes as soon as its vectors are stored, while its flight may still be giving the leases back (a
+        // round trip to Redis). The next call must find the stored entry at once: it used to wait for that flight to
+        // wind down (here: forever, as the release hangs until the test ends), or join it and count the text as shared.
+        var releases = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var store = new ScriptedLeaseStore { ReleaseGate = releases.Task };
+        var inner = ScriptedEmbeddingGenerator.Deterministic();
+        using var cache = new CachingEmbeddingGenerator(inner, store);
+        try
+        {
+            GeneratedEmbeddings<Embedding<float>> first = await cache.GenerateAsync(["the same text"]).WaitAsync(TimeSpan.FromSeconds(30));
+            GeneratedEmbeddings<Embedding<float>> again = await cache.GenerateAsync(["the same text"]).WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(cache.Statistics.Misses, Is.EqualTo(1));
+                Assert.That(cache.Statistics.Hits, Is.EqualTo(1));
+                Assert.That(cache.Statistics.SharedTexts, Is.Zero);
+                Assert.That(inner.Calls, Has.Count.EqualTo(1));
+                Assert.That(again[0].Vector.ToArray(), Is.EqualTo(first[0].Vector.ToArray()));
+            });
+        }
+        finally
+        {
+            releases.SetResult();
+        }
+    }
+
+    [Test]
     public async Task GenerateAsync_WaitsNoLongerThanTheLeaseLeft_ThenTakesTheTextOver()
     {
         // Another holder has every key for 40 more milliseconds and then vanishes without storing anything.
@@ -160,6 +190,8 @@ public partial class CachingEmbeddingGeneratorTests
 
         public Exception? ReleaseError { get; init; }
 
+        public Task ReleaseGate { get; init; } = Task.CompletedTask;
+
         public bool DropOneAnswer { get; init; }
 
         public Func<Task>? OnFirstWait { get; set; }
@@ -236,12 +268,14 @@ public partial class CachingEmbeddingGeneratorTests
             }
         }
 
-        public Task ReleaseLeasesAsync(IReadOnlyList<string> keys, string holder, CancellationToken cancellationToken = default)
+        public async Task ReleaseLeasesAsync(IReadOnlyList<string> keys, string holder, CancellationToken cancellationToken = default)
         {
             if (ReleaseError is not null)
             {
                 throw ReleaseError;
             }
+
+            await ReleaseGate;
 
             lock (_gate)
             {
@@ -259,7 +293,6 @@ public partial class CachingEmbeddingGeneratorTests
                 }
             }
 
-            return Task.CompletedTask;
         }
 
         public async Task WaitForEntriesAsync(IReadOnlyList<string> keys, TimeSpan timeout, CancellationToken cancellationToken = default)
