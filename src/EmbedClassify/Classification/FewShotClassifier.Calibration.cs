@@ -5,6 +5,10 @@ public sealed partial class FewShotClassifier
     // Leave-one-out over more examples than this adds cost without changing a temperature or threshold estimate much.
     private const int MaxCalibrationExamples = 200;
 
+    // One held-out example more is a coin flip on 20 of them: with a margin of one, the share moved on noise and cost
+    // spam 0.001 at n = 10 (docs/accuracy.md, "The word view's weight is earned").
+    internal const int MinExtraCorrectToLowerShare = 2;
+
     /// <summary>
     /// Fits each view's scale and the final temperature on one shared set of held-out examples, and returns the top
     /// probability each held-out example received (for the unknown threshold).
@@ -62,11 +66,11 @@ public sealed partial class FewShotClassifier
     }
 
     /// <summary>
-    /// Returns how much of its weight the word view earns on these examples: the share (of 0, ½ and 1) whose sum with the
-    /// embedding view classifies the held-out examples best, the full weight on a tie. A view's own temperature says how
-    /// sharp it is, not whether it adds anything to the other view.
+    /// Returns how much of its weight the word view earns on these examples: the full weight, unless a smaller share (½,
+    /// then 0) classifies at least <see cref="MinExtraCorrectToLowerShare"/> more held-out examples right than the share
+    /// kept so far. A view's own temperature says how sharp it is, not whether it adds anything to the other view.
     /// </summary>
-    private static float EarnedShare(float[][] embedded, float embeddingScale, float[][] worded, float wordScale, int[] truth)
+    internal static float EarnedShare(float[][] embedded, float embeddingScale, float[][] worded, float wordScale, int[] truth)
     {
         ReadOnlySpan<float> shares = [1f, 0.5f, 0f];
         float best = 1;
@@ -91,7 +95,7 @@ public sealed partial class FewShotClassifier
                 correct += top == truth[n] ? 1 : 0;
             }
 
-            if (correct > bestCorrect)
+            if (bestCorrect < 0 || correct >= bestCorrect + MinExtraCorrectToLowerShare)
             {
                 best = share;
                 bestCorrect = correct;
