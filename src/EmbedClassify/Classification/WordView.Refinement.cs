@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace EmbedClassify;
 
@@ -90,7 +88,7 @@ internal sealed partial class WordView
             TermVector text = texts[i];
             for (int k = 0; k < text.Terms.Length; k++)
             {
-                AddProducts(weights, text.Weights[k], rows.Slice(slots[text.Terms[k]] * classCount, classCount));
+                VectorMath.MultiplyAddWidening(weights, text.Weights[k], rows.Slice(slots[text.Terms[k]] * classCount, classCount));
             }
         }
 
@@ -151,33 +149,6 @@ internal sealed partial class WordView
         }
 
         return new WordView(this, offsets, classes, centroids);
-    }
-
-    /// <summary>
-    /// Adds <paramref name="weights"/>[c] · <paramref name="factor"/>, rounded to float as the scalar product is, to each
-    /// double <paramref name="sums"/>[c]: the inner loop of refinement, texts × terms × classes of it. The products are
-    /// widened to double before the add, lane by lane as the scalar code does, so the sums are the same to the bit.
-    /// </summary>
-    private static void AddProducts(ReadOnlySpan<float> weights, float factor, Span<double> sums)
-    {
-        int c = 0;
-        if (Vector.IsHardwareAccelerated && weights.Length >= Vector<float>.Count)
-        {
-            var scale = new Vector<float>(factor);
-            ref float weight = ref MemoryMarshal.GetReference(weights);
-            ref double sum = ref MemoryMarshal.GetReference(sums);
-            for (; c <= weights.Length - Vector<float>.Count; c += Vector<float>.Count)
-            {
-                Vector.Widen(Vector.LoadUnsafe(ref weight, (nuint)c) * scale, out Vector<double> low, out Vector<double> high);
-                (Vector.LoadUnsafe(ref sum, (nuint)c) + low).StoreUnsafe(ref sum, (nuint)c);
-                (Vector.LoadUnsafe(ref sum, (nuint)(c + Vector<double>.Count)) + high).StoreUnsafe(ref sum, (nuint)(c + Vector<double>.Count));
-            }
-        }
-
-        for (; c < weights.Length; c++)
-        {
-            sums[c] += weights[c] * factor;
-        }
     }
 
     /// <summary>Refines class by class over the weights that are not negligible, for more (term, class) cells than a dense row per term allows.</summary>
