@@ -1,0 +1,132 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json.Nodes;
+using EmbedClassify.Tests.Classification;
+
+namespace EmbedClassify.Tests.Persistence;
+
+/// <summary>
+/// The calibration section's versions: 2 keeps the none and unlabelled texts as term hashes and counts (so that a
+/// classifier loaded without texts refits exactly), and files of version 1 (their word vectors) still load and refit as
+/// they did.
+/// </summary>
+public class FewShotClassifierCalibrationVersionsTests
+{
+    private static readonly string[] NoneAndUnlabeledWords = ["sailing", "weather", "football", "afternoon", "charged", "theme", "shortcuts", "export"];
+
+    [Test]
+    public async Task SaveAsync_WritesCalibrationVersion2_WithoutAnyWordOfTheNoneOrUnlabelledTexts()
+    {
+        // Arrange
+        FewShotClassifier classifier = await RefinedNoneLabel().CreateAsync(FewShotClassifierConfigurationsTests.NewGenerator());
+        using var stream = new MemoryStream();
+
+        // Act
+        await classifier.SaveAsync(stream);
+
+        // Assert
+        byte[] file = stream.ToArray();
+        string utf8 = Encoding.UTF8.GetString(file);
+        string utf16 = Encoding.Unicode.GetString(file) + Encoding.Unicode.GetString(file.AsSpan(1));
+        Assert.Multiple(() =>
+        {
+            Assert.That(CalibrationVersion(file), Is.EqualTo(2));
+            foreach (string word in NoneAndUnlabeledWords)
+            {
+                Assert.That(utf8, Does.Not.Contain(word));
+                Assert.That(utf16, Does.Not.Contain(word));
+            }
+        });
+    }
+
+    [Test]
+    public async Task LoadAsync_OfACalibrationVersion1File_PredictsAsTheClassifierThatWroteIt()
+    {
+        // Arrange
+        byte[] file = CalibrationVersionOneFile.Bytes;
+
+        // Act
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(FewShotClassifierConfigurationsTests.NewGenerator(), new MemoryStream(file));
+
+        // Assert
+        Assert.Multiple(async () =>
+        {
+            Assert.That(CalibrationVersion(file), Is.EqualTo(1), "the fixture really is version 1");
+            Assert.That(
+                FewShotClassifierConfigurationsTests.Bits(await loaded.PredictBatchAsync(FewShotClassifierConfigurationsTests.FixtureQueries)),
+                Is.EqualTo(CalibrationVersionOneFile.Predictions));
+        });
+    }
+
+    [Test]
+    public async Task AddExamplesAsync_OnACalibrationVersion1File_RefitsFromItsStoredWordVectors_AsBefore()
+    {
+        // Arrange
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(
+            FewShotClassifierConfigurationsTests.NewGenerator(), new MemoryStream(CalibrationVersionOneFile.Bytes));
+
+        // Act
+        FewShotClassifier extended = await loaded.AddExamplesAsync(FewShotClassifierConfigurationsTests.FixtureAdded);
+
+        // Assert
+        Assert.That(
+            FewShotClassifierConfigurationsTests.Bits(await extended.PredictBatchAsync(FewShotClassifierConfigurationsTests.FixtureQueries)),
+            Is.EqualTo(CalibrationVersionOneFile.PredictionsAfterAddingExamples));
+    }
+
+    [Test]
+    public async Task SaveAsync_OfAClassifierFromACalibrationVersion1File_StaysVersion1_AndRoundTripsBitForBit()
+    {
+        // Arrange: the loaded classifier knows its none and unlabelled texts only as word vectors, also after adding examples.
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(
+            FewShotClassifierConfigurationsTests.NewGenerator(), new MemoryStream(CalibrationVersionOneFile.Bytes));
+        FewShotClassifier extended = await loaded.AddExamplesAsync(FewShotClassifierConfigurationsTests.FixtureAdded);
+        string[] queries = FewShotClassifierConfigurationsTests.FixtureQueries;
+
+        foreach (FewShotClassifier classifier in new[] { loaded, extended })
+        {
+            // Act
+            using var stream = new MemoryStream();
+            await classifier.SaveAsync(stream);
+            FewShotClassifier reloaded = await FewShotClassifier.LoadAsync(FewShotClassifierConfigurationsTests.NewGenerator(), new MemoryStream(stream.ToArray()));
+
+            // Assert
+            Assert.Multiple(async () =>
+            {
+                Assert.That(CalibrationVersion(stream.ToArray()), Is.EqualTo(1));
+                Assert.That(
+                    FewShotClassifierConfigurationsTests.Bits(await reloaded.PredictBatchAsync(queries)),
+                    Is.EqualTo(FewShotClassifierConfigurationsTests.Bits(await classifier.PredictBatchAsync(queries))));
+                Assert.That(reloaded.UnknownThreshold, Is.EqualTo(classifier.UnknownThreshold));
+            });
+        }
+    }
+
+    [Test]
+    public async Task LoadAsync_RefusesACalibrationVersionItDoesNotRead()
+    {
+        // Arrange: the header's calibration version changed to 3, the file re-signed.
+        FewShotClassifier classifier = await RefinedNoneLabel().CreateAsync(FewShotClassifierConfigurationsTests.NewGenerator());
+        using var stream = new MemoryStream();
+        await classifier.SaveAsync(stream);
+        byte[] forged = ModelFiles.WithHeader(stream.ToArray(), h => h.Replace("\"name\":\"calibration\",\"version\":2", "\"name\":\"calibration\",\"version\":3", StringComparison.Ordinal));
+
+        // Act and assert
+        Assert.That(CalibrationVersion(forged), Is.EqualTo(3), "the forgery took");
+        Assert.That(
+            () => FewShotClassifier.LoadAsync(FewShotClassifierConfigurationsTests.NewGenerator(), new MemoryStream(forged)),
+            Throws.TypeOf<InvalidDataException>().With.Message.Contains("calibration section has version 3"));
+    }
+
+    private static FewShotClassifierConfigurationsTests.Configuration RefinedNoneLabel() =>
+        (FewShotClassifierConfigurationsTests.Configuration)FewShotClassifierConfigurationsTests.Configurations()
+            .Single(c => ((FewShotClassifierConfigurationsTests.Configuration)c.Arguments[0]!).Name == "RefinedNoneLabel")
+            .Arguments[0]!;
+
+    private static int CalibrationVersion(byte[] file)
+    {
+        int headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(12));
+        JsonNode header = JsonNode.Parse(Encoding.UTF8.GetString(file, 24, headerLength))!;
+        return (int)header["sections"]!.AsArray().Single(s => (string)s!["name"]! == "calibration")!["version"]!;
+    }
+}
