@@ -235,9 +235,11 @@ public sealed partial class FewShotClassifier
 
     /// <summary>What a classifier keeps beyond its views so that it can be refitted and saved.</summary>
     /// <remarks>
-    /// The none and unlabelled texts' word vectors (<c>NoneTerms</c>, <c>UnlabeledTerms</c>) are what this classifier
-    /// scores; their term hashes and counts are what a refit reweighs. The hashes are <see langword="null"/> only for a
-    /// classifier loaded from a file of calibration version 1 without texts, which stored the word vectors alone.
+    /// The none and unlabelled texts' term hashes and counts (<c>NoneHashes</c>, <c>UnlabeledHashes</c>) are what a refit
+    /// weighs with its word view. They are <see langword="null"/> only for a classifier loaded from a file of calibration
+    /// version 1 without texts, which stored the texts' word vectors (<c>NoneTerms</c>, <c>UnlabeledTerms</c>) alone; a
+    /// refit then uses those as they are. The word vectors are also kept after a fit, for its unknown threshold; a
+    /// classifier loaded from a version-2 file has none (empty arrays), since nothing scores these texts before a refit.
     /// </remarks>
     internal sealed record TrainingMemory(
         string[]? ExampleTexts,

@@ -73,7 +73,7 @@ public sealed partial class FewShotClassifier
 
         (Calibration calibration, Description[] descriptions, TermVector[] noneTerms, TermVector[] unlabeledTerms, TermHashes[]? noneHashes, TermHashes[]? unlabeledHashes) =
             Decode(calibrationSection, reader => ReadCalibration(reader, calibrationSection.Version, embedding, words));
-        if (noneTerms.Length != (words is null ? 0 : embedding.NoneRows().Length))
+        if ((noneHashes?.Length ?? noneTerms.Length) != (words is null ? 0 : embedding.NoneRows().Length))
         {
             throw ModelFile.Invalid("the calibration section's none examples differ from the embedding view's");
         }
@@ -248,10 +248,9 @@ public sealed partial class FewShotClassifier
         TermHashes[] unlabeledHashes = ReadHashes(reader, words);
         EndOfCalibration(reader);
 
-        // The word vectors the fit scored are these texts weighed by the saved view, whose IDF is the fit's.
-        return words is null
-            ? (calibration, descriptions, [], [], [], [])
-            : (calibration, descriptions, [.. noneHashes.Select(words.Vectorize)], [.. unlabeledHashes.Select(words.Vectorize)], noneHashes, unlabeledHashes);
+        // No word vectors: a loaded classifier scores none of these texts (its calibration and refined centroids are
+        // stored), and a refit weighs the hashes with its own view. Weighing them here would only slow loading.
+        return (calibration, descriptions, [], [], noneHashes, unlabeledHashes);
     }
 
     private static void EndOfCalibration(BinaryReader reader)
