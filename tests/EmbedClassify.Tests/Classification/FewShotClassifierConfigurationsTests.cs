@@ -501,8 +501,10 @@ public class FewShotClassifierConfigurationsTests
     {
         public LabeledExample[] AllExamples => WithNone ? [.. Examples, .. NoneExamples] : Examples;
 
+        public string[] UnlabeledTexts => WithUnlabeled ? Unlabeled : [];
+
         public Task<FewShotClassifier> CreateAsync(IEmbeddingGenerator<string, Embedding<float>> generator) =>
-            FewShotClassifier.CreateAsync(generator, AllExamples, WithUnlabeled ? Unlabeled : [], Options);
+            FewShotClassifier.CreateAsync(generator, AllExamples, UnlabeledTexts, Options);
 
         public override string ToString() => Name;
     }

@@ -103,6 +103,69 @@ public class FewShotClassifierCalibrationVersionsTests
     }
 
     [Test]
+    public async Task AddExamplesAsync_AfterTwoRoundTripsWithoutTexts_EqualsTheOriginal_AndItsResultRoundTrips()
+    {
+        // Arrange: saved, loaded, saved again and loaded again, all without texts.
+        FewShotClassifier original = await RefinedNoneLabel().CreateAsync(FewShotClassifierConfigurationsTests.NewGenerator());
+        FewShotClassifier twice = await RoundTrip(await RoundTrip(original));
+        string[] queries = FewShotClassifierConfigurationsTests.FixtureQueries;
+
+        // Act
+        FewShotClassifier fromOriginal = await original.AddExamplesAsync(FewShotClassifierConfigurationsTests.FixtureAdded);
+        FewShotClassifier fromTwice = await twice.AddExamplesAsync(FewShotClassifierConfigurationsTests.FixtureAdded);
+        FewShotClassifier extendedReloaded = await RoundTrip(fromTwice);
+        FewShotClassifier extendedTwice = await extendedReloaded.AddExamplesAsync([new("a storm delayed every parcel", "shipping")]);
+        FewShotClassifier extendedOriginal = await fromOriginal.AddExamplesAsync([new("a storm delayed every parcel", "shipping")]);
+
+        // Assert
+        string[] expected = FewShotClassifierConfigurationsTests.Bits(await fromOriginal.PredictBatchAsync(queries));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(FewShotClassifierConfigurationsTests.Bits(await fromTwice.PredictBatchAsync(queries)), Is.EqualTo(expected));
+            Assert.That(FewShotClassifierConfigurationsTests.Bits(await extendedReloaded.PredictBatchAsync(queries)), Is.EqualTo(expected));
+            Assert.That(
+                FewShotClassifierConfigurationsTests.Bits(await extendedTwice.PredictBatchAsync(queries)),
+                Is.EqualTo(FewShotClassifierConfigurationsTests.Bits(await extendedOriginal.PredictBatchAsync(queries))));
+            Assert.That(extendedTwice.UnknownThreshold, Is.EqualTo(extendedOriginal.UnknownThreshold));
+        });
+    }
+
+    [Test]
+    public async Task ACalibrationVersion1FileWithTexts_IsSavedAgainAsVersion2_ThatRefitsExactlyWithoutTexts()
+    {
+        // Arrange: the version-1 fixture with the texts it was fitted on put in its header, as includeTexts: true wrote them.
+        FewShotClassifierConfigurationsTests.Configuration configuration = RefinedNoneLabel();
+        FewShotClassifier original = await configuration.CreateAsync(FewShotClassifierConfigurationsTests.NewGenerator());
+        byte[] withTexts = ModelFiles.WithHeader(CalibrationVersionOneFile.Bytes, json =>
+        {
+            JsonNode header = JsonNode.Parse(json)!;
+            header["includesTexts"] = true;
+            header["exampleTexts"] = new JsonArray([.. configuration.AllExamples.Where(e => e.Label != "other").Select(e => JsonValue.Create(e.Text))]);
+            header["noneTexts"] = new JsonArray([.. configuration.AllExamples.Where(e => e.Label == "other").Select(e => JsonValue.Create(e.Text))]);
+            header["unlabeledTexts"] = new JsonArray([.. configuration.UnlabeledTexts.Select(t => JsonValue.Create(t))]);
+            return header.ToJsonString();
+        });
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(FewShotClassifierConfigurationsTests.NewGenerator(), new MemoryStream(withTexts));
+        using var resaved = new MemoryStream();
+        await loaded.SaveAsync(resaved);
+        string[] queries = FewShotClassifierConfigurationsTests.FixtureQueries;
+
+        // Act
+        FewShotClassifier reloaded = await FewShotClassifier.LoadAsync(FewShotClassifierConfigurationsTests.NewGenerator(), new MemoryStream(resaved.ToArray()));
+        FewShotClassifier extended = await reloaded.AddExamplesAsync(FewShotClassifierConfigurationsTests.FixtureAdded);
+
+        // Assert
+        Assert.Multiple(async () =>
+        {
+            Assert.That(loaded.ExampleTexts, Is.EqualTo(original.ExampleTexts), "the header's texts were read");
+            Assert.That(CalibrationVersion(resaved.ToArray()), Is.EqualTo(2));
+            Assert.That(
+                FewShotClassifierConfigurationsTests.Bits(await extended.PredictBatchAsync(queries)),
+                Is.EqualTo(FewShotClassifierConfigurationsTests.Bits(await (await original.AddExamplesAsync(FewShotClassifierConfigurationsTests.FixtureAdded)).PredictBatchAsync(queries))));
+        });
+    }
+
+    [Test]
     public async Task LoadAsync_RefusesACalibrationVersionItDoesNotRead()
     {
         // Arrange: the header's calibration version changed to 3, the file re-signed.
@@ -122,6 +185,14 @@ public class FewShotClassifierCalibrationVersionsTests
         (FewShotClassifierConfigurationsTests.Configuration)FewShotClassifierConfigurationsTests.Configurations()
             .Single(c => ((FewShotClassifierConfigurationsTests.Configuration)c.Arguments[0]!).Name == "RefinedNoneLabel")
             .Arguments[0]!;
+
+    private static async Task<FewShotClassifier> RoundTrip(FewShotClassifier classifier)
+    {
+        using var stream = new MemoryStream();
+        await classifier.SaveAsync(stream);
+        stream.Position = 0;
+        return await FewShotClassifier.LoadAsync(FewShotClassifierConfigurationsTests.NewGenerator(), stream);
+    }
 
     private static int CalibrationVersion(byte[] file)
     {
