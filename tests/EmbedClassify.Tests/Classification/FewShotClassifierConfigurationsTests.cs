@@ -437,7 +437,8 @@ public class FewShotClassifierConfigurationsTests
         });
     }
 
-    private static string[] TermBits(TermVector[] texts) =>
+    /// <summary>Each word vector's term ids and weight bits: equal only for identical vectors.</summary>
+    internal static string[] TermBits(IEnumerable<TermVector> texts) =>
         [.. texts.Select(t => string.Join(",", t.Terms.Zip(t.Weights, (term, weight) => $"{term}={BitConverter.SingleToInt32Bits(weight)}")))];
 
     [TestCaseSource(nameof(Configurations))]
