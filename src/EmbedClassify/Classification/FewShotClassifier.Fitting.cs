@@ -46,9 +46,11 @@ public sealed partial class FewShotClassifier
                 int firstNew = prior.OldExampleCount;
                 words = prior.Words.WithExamples(prior.NewTexts, classes[firstNew..], classCount);
                 noneHashes = prior.NoneHashes is null ? null : [.. prior.NoneHashes, .. prior.NewNoneTexts.Select(WordView.Hash)];
-
-                // Only the word vectors of the first fit are known (a file of calibration version 1): they keep its weights.
-                noneTerms = noneHashes is not null ? [] : [.. prior.NoneTerms, .. prior.NewNoneTexts.Select(words.Vectorize)];
+                if (noneHashes is null)
+                {
+                    // Only the word vectors of the first fit are known (a file of calibration version 1): they keep its weights.
+                    noneTerms = [.. prior.NoneTerms, .. prior.NewNoneTexts.Select(words.Vectorize)];
+                }
             }
 
             if (noneHashes is not null)
