@@ -29,24 +29,39 @@ public sealed partial class FewShotClassifier
         WordView? words = null;
         TermVector[] noneTerms = [];
         TermVector[] unlabeledTerms = [];
+        TermHashes[]? noneHashes = [];
+        TermHashes[]? unlabeledHashes = [];
         if (options.WordWeight > 0)
         {
+            // The none and unlabelled texts are kept as term hashes and counts, so that a later refit (after a load
+            // without texts, too) weighs them with its own IDF, new terms included, as a fit from the texts would.
             if (input.Texts is not null)
             {
                 words = WordView.Fit([.. real.Select(i => input.Texts[i])], classes, classCount);
-                noneTerms = [.. none.Select(i => words.Vectorize(input.Texts[i]))];
+                noneHashes = [.. none.Select(i => WordView.Hash(input.Texts[i]))];
             }
             else
             {
                 PriorWords prior = input.Prior ?? throw new InvalidOperationException("Neither texts nor a fitted word view were given.");
                 int firstNew = prior.OldExampleCount;
                 words = prior.Words.WithExamples(prior.NewTexts, classes[firstNew..], classCount);
-                noneTerms = [.. prior.NoneTerms, .. prior.NewNoneTexts.Select(words.Vectorize)];
+                noneHashes = prior.NoneHashes is null ? null : [.. prior.NoneHashes, .. prior.NewNoneTexts.Select(WordView.Hash)];
+                if (noneHashes is null)
+                {
+                    // Only the word vectors of the first fit are known (a file of calibration version 1): they keep its weights.
+                    noneTerms = [.. prior.NoneTerms, .. prior.NewNoneTexts.Select(words.Vectorize)];
+                }
             }
 
-            unlabeledTerms = !refineWanted ? [] : input.UnlabeledTexts is not null
-                ? [.. input.UnlabeledTexts.Select(words.Vectorize)]
-                : input.UnlabeledTerms ?? [];
+            if (noneHashes is not null)
+            {
+                noneTerms = [.. noneHashes.Select(words.Vectorize)];
+            }
+
+            unlabeledHashes = !refineWanted ? [] : input.UnlabeledTexts is not null
+                ? [.. input.UnlabeledTexts.Select(WordView.Hash)]
+                : input.UnlabeledHashes;
+            unlabeledTerms = unlabeledHashes is not null ? [.. unlabeledHashes.Select(words.Vectorize)] : input.UnlabeledTerms ?? [];
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -82,10 +97,15 @@ public sealed partial class FewShotClassifier
             noneTerms,
             refineWanted ? input.UnlabeledTexts : null,
             unlabeledTerms,
-            input.Descriptions);
+            input.Descriptions,
+            noneHashes,
+            unlabeledHashes);
         var classifier = new FewShotClassifier(generator, fitted, fittedWords, kept, calibration, memory);
         return classifier.WithUnknownThreshold(heldOutTop);
     }
+
+    /// <summary>Gets what this classifier keeps beyond its views (for tests that compare refits word vector by word vector).</summary>
+    internal TrainingMemory Memory => _memory;
 
     /// <summary>Embeds the descriptions of <paramref name="labels"/> that the options give or imply, in one generator call.</summary>
     internal static async Task<Description[]> EmbedDescriptionsAsync(
@@ -129,6 +149,7 @@ public sealed partial class FewShotClassifier
                 oldExamples.Length,
                 [.. added.Where(e => e.Label != noneLabel).Select(e => e.Text)],
                 _memory.NoneTerms,
+                _memory.NoneHashes,
                 [.. added.Where(e => e.Label == noneLabel).Select(e => e.Text)])
             : null;
         ReadOnlyMemory<float>[] unlabeled = _embedding.UnlabeledRows();
@@ -140,7 +161,8 @@ public sealed partial class FewShotClassifier
             unlabeled,
             _memory.UnlabeledTexts,
             _memory.UnlabeledTerms,
-            [.. _memory.Descriptions, .. addedDescriptions]);
+            [.. _memory.Descriptions, .. addedDescriptions],
+            _memory.UnlabeledHashes);
     }
 
     /// <summary>
@@ -187,8 +209,12 @@ public sealed partial class FewShotClassifier
     /// <param name="Prior">The fitted word view to extend when <paramref name="Texts"/> is <see langword="null"/>.</param>
     /// <param name="UnlabeledVectors">The unlabelled texts' vectors.</param>
     /// <param name="UnlabeledTexts">The unlabelled texts, or <see langword="null"/> when only their word vectors are kept.</param>
-    /// <param name="UnlabeledTerms">The unlabelled texts as the word view saw them, when their texts are not kept.</param>
+    /// <param name="UnlabeledTerms">
+    /// The unlabelled texts as the first fit's word view saw them, used (as they are) only when neither their texts nor
+    /// <paramref name="UnlabeledHashes"/> are known.
+    /// </param>
     /// <param name="Descriptions">The label descriptions with their vectors.</param>
+    /// <param name="UnlabeledHashes">The unlabelled texts' term hashes and counts, when their texts are not kept.</param>
     internal sealed record FitInput(
         string[] Labels,
         ReadOnlyMemory<float>[] Vectors,
@@ -197,19 +223,35 @@ public sealed partial class FewShotClassifier
         ReadOnlyMemory<float>[] UnlabeledVectors,
         string[]? UnlabeledTexts,
         TermVector[]? UnlabeledTerms,
-        Description[] Descriptions);
+        Description[] Descriptions,
+        TermHashes[]? UnlabeledHashes = null);
 
     /// <summary>A fitted word view to extend with new examples, for a classifier that does not keep its example texts.</summary>
-    internal sealed record PriorWords(WordView Words, int OldExampleCount, string[] NewTexts, TermVector[] NoneTerms, string[] NewNoneTexts);
+    /// <param name="Words">The fitted word view.</param>
+    /// <param name="OldExampleCount">How many (real) examples it was fitted on.</param>
+    /// <param name="NewTexts">The new real examples' texts.</param>
+    /// <param name="NoneTerms">The old "none" examples as the first fit weighed them, used only when <paramref name="NoneHashes"/> is unknown.</param>
+    /// <param name="NoneHashes">The old "none" examples' term hashes and counts, or <see langword="null"/> when only <paramref name="NoneTerms"/> are known.</param>
+    /// <param name="NewNoneTexts">The new "none" examples' texts.</param>
+    internal sealed record PriorWords(WordView Words, int OldExampleCount, string[] NewTexts, TermVector[] NoneTerms, TermHashes[]? NoneHashes, string[] NewNoneTexts);
 
     /// <summary>What a classifier keeps beyond its views so that it can be refitted and saved.</summary>
+    /// <remarks>
+    /// The none and unlabelled texts' term hashes and counts (<c>NoneHashes</c>, <c>UnlabeledHashes</c>) are what a refit
+    /// weighs with its word view. They are <see langword="null"/> only for a classifier loaded from a file of calibration
+    /// version 1 without texts, which stored the texts' word vectors (<c>NoneTerms</c>, <c>UnlabeledTerms</c>) alone; a
+    /// refit then uses those as they are. The word vectors are also kept after a fit, for its unknown threshold; a
+    /// classifier loaded from a version-2 file has none (empty arrays), since nothing scores these texts before a refit.
+    /// </remarks>
     internal sealed record TrainingMemory(
         string[]? ExampleTexts,
         string[]? NoneTexts,
         TermVector[] NoneTerms,
         string[]? UnlabeledTexts,
         TermVector[] UnlabeledTerms,
-        Description[] Descriptions);
+        Description[] Descriptions,
+        TermHashes[]? NoneHashes = null,
+        TermHashes[]? UnlabeledHashes = null);
 
     /// <summary>A label description and its embedding.</summary>
     internal sealed record Description(string Label, string Text, ReadOnlyMemory<float> Vector);

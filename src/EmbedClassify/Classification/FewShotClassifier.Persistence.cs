@@ -6,7 +6,11 @@ namespace EmbedClassify;
 
 public sealed partial class FewShotClassifier
 {
-    private const int CalibrationSectionVersion = 1;
+    // Version 2 stores the none and unlabelled texts as term hashes and counts, which a refit reweighs exactly; version 1
+    // stored their word vectors as the first fit weighed them. Version 1 is still written for a classifier loaded from a
+    // version-1 file without texts, the one kind that knows only those vectors.
+    private const int CalibrationSectionVersion = 2;
+    private const int WordVectorsCalibrationVersion = 1;
 
     /// <summary>Returns the model file of this classifier: one section per view, plus the calibration that combines them.</summary>
     internal byte[] ToModelFile(ModelIdentity identity, bool includeTexts)
@@ -21,7 +25,7 @@ public sealed partial class FewShotClassifier
         var sections = new List<ModelSection>
         {
             new(ModelSection.EmbeddingName, 1, _embedding.ToModelFile(identity, exampleTexts: null, created)),
-            new(ModelSection.CalibrationName, CalibrationSectionVersion, WriteCalibration()),
+            new(ModelSection.CalibrationName, CalibrationVersion, WriteCalibration(CalibrationVersion)),
         };
         if (_words is not null)
         {
@@ -62,12 +66,21 @@ public sealed partial class FewShotClassifier
         }
 
         ModelSection calibrationSection = contents.Sections.GetValueOrDefault(ModelSection.CalibrationName) ?? throw ModelFile.Invalid("the file has no calibration section");
-        RequireVersion(calibrationSection, CalibrationSectionVersion);
-        (Calibration calibration, Description[] descriptions, TermVector[] noneTerms, TermVector[] unlabeledTerms) =
-            Decode(calibrationSection, reader => ReadCalibration(reader, embedding, words));
-        if (noneTerms.Length != (words is null ? 0 : embedding.NoneRows().Length))
+        if (calibrationSection.Version is not (CalibrationSectionVersion or WordVectorsCalibrationVersion))
+        {
+            RequireVersion(calibrationSection, CalibrationSectionVersion);
+        }
+
+        (Calibration calibration, Description[] descriptions, TermVector[] noneTerms, TermVector[] unlabeledTerms, TermHashes[]? noneHashes, TermHashes[]? unlabeledHashes) =
+            Decode(calibrationSection, reader => ReadCalibration(reader, calibrationSection.Version, embedding, words));
+        if ((noneHashes?.Length ?? noneTerms.Length) != (words is null ? 0 : embedding.NoneRows().Length))
         {
             throw ModelFile.Invalid("the calibration section's none examples differ from the embedding view's");
+        }
+
+        if (unlabeledHashes is not null && unlabeledHashes.Length != (words is null ? 0 : embedding.UnlabeledRows().Length))
+        {
+            throw ModelFile.Invalid("the calibration section's unlabelled texts differ from the embedding view's");
         }
 
         foreach (string known in contents.Sections.Keys)
@@ -84,13 +97,27 @@ public sealed partial class FewShotClassifier
             throw ModelFile.Invalid("the header's unlabelled texts are not one per unlabelled vector");
         }
 
+        // A version-1 file kept the none and unlabelled texts as word vectors only; with its texts the hashes are derived
+        // from them (the word vectors are those of the same texts), so that a refit or a new save is exact.
+        if (words is not null && noneHashes is null && (noneTerms.Length == 0 || texts?.None.Length == noneTerms.Length))
+        {
+            noneHashes = noneTerms.Length == 0 ? [] : [.. texts!.None.Select(WordView.Hash)];
+        }
+
+        if (words is not null && unlabeledHashes is null && (unlabeledTerms.Length == 0 || texts?.Unlabeled.Length == unlabeledTerms.Length))
+        {
+            unlabeledHashes = unlabeledTerms.Length == 0 ? [] : [.. texts!.Unlabeled.Select(WordView.Hash)];
+        }
+
         var memory = new TrainingMemory(
             texts?.Examples,
             texts?.None,
             noneTerms,
             texts is { Unlabeled.Length: > 0 } ? texts.Unlabeled : null,
             unlabeledTerms,
-            descriptions);
+            descriptions,
+            noneHashes ?? (words is null ? [] : null),
+            unlabeledHashes ?? (words is null ? [] : null));
         return new FewShotClassifier(generator, embedding, words, contents.Options, calibration, memory);
     }
 
@@ -105,7 +132,14 @@ public sealed partial class FewShotClassifier
         }
     }
 
-    private byte[] WriteCalibration()
+    /// <summary>
+    /// Gets the calibration version this classifier is saved with: 2, unless it knows its none or unlabelled texts only as
+    /// the word vectors of a version-1 file (then 1, which stores those).
+    /// </summary>
+    private int CalibrationVersion =>
+        _words is not null && (_memory.NoneHashes is null || _memory.UnlabeledHashes is null) ? WordVectorsCalibrationVersion : CalibrationSectionVersion;
+
+    private byte[] WriteCalibration(int version)
     {
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
@@ -126,11 +160,34 @@ public sealed partial class FewShotClassifier
                 }
             }
 
-            WriteTerms(writer, _memory.NoneTerms);
-            WriteTerms(writer, _memory.UnlabeledTerms);
+            if (version == WordVectorsCalibrationVersion)
+            {
+                WriteTerms(writer, _memory.NoneTerms);
+                WriteTerms(writer, _memory.UnlabeledTerms);
+            }
+            else
+            {
+                WriteHashes(writer, _words is null ? [] : _memory.NoneHashes!);
+                WriteHashes(writer, _words is null ? [] : _memory.UnlabeledHashes!);
+            }
         }
 
         return stream.ToArray();
+    }
+
+    /// <summary>Writes texts as term hashes and counts: what a refit needs to weigh them under a new vocabulary, never their words.</summary>
+    private static void WriteHashes(BinaryWriter writer, TermHashes[] texts)
+    {
+        writer.Write(texts.Length);
+        foreach (TermHashes text in texts)
+        {
+            writer.Write(text.Hashes.Length);
+            for (int k = 0; k < text.Hashes.Length; k++)
+            {
+                writer.Write(text.Hashes[k]);
+                writer.Write(text.Counts[k]);
+            }
+        }
     }
 
     private static void WriteTerms(BinaryWriter writer, TermVector[] terms)
@@ -151,7 +208,8 @@ public sealed partial class FewShotClassifier
         }
     }
 
-    private static (Calibration, Description[], TermVector[], TermVector[]) ReadCalibration(BinaryReader reader, EmbeddingClassifier embedding, WordView? words)
+    private static (Calibration, Description[], TermVector[], TermVector[], TermHashes[]?, TermHashes[]?) ReadCalibration(
+        BinaryReader reader, int version, EmbeddingClassifier embedding, WordView? words)
     {
         var calibration = new Calibration(Finite(reader.ReadSingle()), Finite(reader.ReadSingle()), Finite(reader.ReadSingle()), Finite(reader.ReadSingle()));
         if (calibration.Temperature <= 0)
@@ -178,14 +236,55 @@ public sealed partial class FewShotClassifier
             descriptions[i] = new Description(label, text, vector);
         }
 
-        TermVector[] none = ReadTerms(reader, words);
-        TermVector[] unlabeled = ReadTerms(reader, words);
+        if (version == WordVectorsCalibrationVersion)
+        {
+            TermVector[] none = ReadTerms(reader, words);
+            TermVector[] unlabeled = ReadTerms(reader, words);
+            EndOfCalibration(reader);
+            return (calibration, descriptions, none, unlabeled, null, null);
+        }
+
+        TermHashes[] noneHashes = ReadHashes(reader, words);
+        TermHashes[] unlabeledHashes = ReadHashes(reader, words);
+        EndOfCalibration(reader);
+
+        // No word vectors: a loaded classifier scores none of these texts (its calibration and refined centroids are
+        // stored), and a refit weighs the hashes with its own view. Weighing them here would only slow loading.
+        return (calibration, descriptions, [], [], noneHashes, unlabeledHashes);
+    }
+
+    private static void EndOfCalibration(BinaryReader reader)
+    {
         if (reader.BaseStream.Position != reader.BaseStream.Length)
         {
             throw ModelFile.Invalid("the calibration section has bytes after its end");
         }
+    }
 
-        return (calibration, descriptions, none, unlabeled);
+    private static TermHashes[] ReadHashes(BinaryReader reader, WordView? words)
+    {
+        var texts = new TermHashes[Count(reader, 4)];
+        if (texts.Length > 0 && words is null)
+        {
+            throw ModelFile.Invalid("term hashes are stored without a word view");
+        }
+
+        for (int i = 0; i < texts.Length; i++)
+        {
+            // A term is its 8-byte hash and its 4-byte count.
+            int length = Count(reader, 12);
+            var hashes = new ulong[length];
+            var counts = new int[length];
+            for (int k = 0; k < length; k++)
+            {
+                hashes[k] = reader.ReadUInt64();
+                counts[k] = reader.ReadInt32() is int count and >= 1 ? count : throw ModelFile.Invalid("a text counts a term less than once");
+            }
+
+            texts[i] = new TermHashes(hashes, counts);
+        }
+
+        return texts;
     }
 
     private static TermVector[] ReadTerms(BinaryReader reader, WordView? words)

@@ -242,10 +242,12 @@ public sealed partial class FewShotClassifier
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>A new classifier; this instance is unchanged.</returns>
     /// <remarks>
-    /// On a classifier loaded from a file saved without its texts, the word view is extended from the term counts the
-    /// file holds, but its "none" examples and unlabelled texts keep the word weights of the first fit (their texts are
-    /// gone, so the new examples' document frequencies cannot reweigh them). The result then differs slightly from a
-    /// fit on all the texts; save with <c>includeTexts: true</c> where a model will be extended after loading.
+    /// A classifier loaded from a file saved without its texts gives the same result, to the bit, as the classifier that
+    /// saved it: the file keeps every example, "none" example and unlabelled text as the 64-bit hashes of its words and
+    /// word pairs with their counts (never the text), from which the word view and its weights are computed again with
+    /// the new examples' document frequencies. Files written before that (calibration section version 1) kept the
+    /// "none" examples and unlabelled texts as word vectors weighted by the first fit, which such a classifier still
+    /// uses, so its result differs slightly from a fit on all the texts.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="examples"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An example has a null or blank text or label.</exception>

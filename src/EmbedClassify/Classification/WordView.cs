@@ -131,19 +131,40 @@ internal sealed partial class WordView
         Build([], [], [], texts, classes, classCount);
 
     /// <summary>Returns the text as this view sees it: the weights of the examples' terms, scaled so that the whole text has unit length.</summary>
-    public TermVector Vectorize(string text)
+    public TermVector Vectorize(string text) => Vectorize(Hash(text));
+
+    /// <summary>
+    /// Returns a text given as its term hashes and counts (<see cref="Hash"/>) as this view sees it: exactly what
+    /// <see cref="Vectorize(string)"/> gives for the text itself, weighed with this view's IDF.
+    /// </summary>
+    public TermVector Vectorize(TermHashes text)
+    {
+        var terms = new int[text.Hashes.Length];
+        for (int k = 0; k < terms.Length; k++)
+        {
+            terms[k] = _terms.TryGetValue(text.Hashes[k], out int index) ? index : -1;
+        }
+
+        return Weigh(terms, text.Counts, _unseenInverseDocumentFrequency);
+    }
+
+    /// <summary>
+    /// Returns what the view needs of a text to weigh it, under any vocabulary: every term's 64-bit hash (terms no
+    /// example has included) and count, in the order the text first has them. The text itself is not kept.
+    /// </summary>
+    internal static TermHashes Hash(string text)
     {
         Dictionary<string, int> counts = Count(text);
-        var terms = new int[counts.Count];
+        var hashes = new ulong[counts.Count];
         var values = new int[counts.Count];
         int k = 0;
         foreach ((string term, int count) in counts)
         {
-            terms[k] = _terms.TryGetValue(Key(term), out int index) ? index : -1;
+            hashes[k] = Key(term);
             values[k++] = count;
         }
 
-        return Weigh(terms, values, _unseenInverseDocumentFrequency);
+        return new TermHashes(hashes, values);
     }
 
     /// <summary>Writes the cosine of the text to each class centroid into <paramref name="scores"/>.</summary>
@@ -346,3 +367,11 @@ internal readonly record struct TermVector(int[] Terms, float[] Weights);
 /// <param name="Terms">The term ids.</param>
 /// <param name="Counts">How many times the text has each term.</param>
 internal readonly record struct TermCounts(int[] Terms, int[] Counts);
+
+/// <summary>
+/// A text as <see cref="WordView"/> counts it, without its words: each term's 64-bit hash and count, in the order the
+/// text first has them, terms no example has included, so that it can be weighed again under a larger vocabulary.
+/// </summary>
+/// <param name="Hashes">Each term's hash (<see cref="WordView.Key"/>); two terms of one text may share one.</param>
+/// <param name="Counts">How many times the text has each term, at least 1.</param>
+internal readonly record struct TermHashes(ulong[] Hashes, int[] Counts);

@@ -54,6 +54,23 @@ public class FewShotClassifierConfigurationsTests
         new("track my parcel shipment", "shipping"),
     ];
 
+    // New examples whose words only the "none" examples ("weather", "cat", "football", "afternoon") or the unlabelled
+    // texts ("charged", "export", "start", "theme") had: adding them makes those words known, so the none and
+    // unlabelled texts must be reweighed with them.
+    private static readonly LabeledExample[] Bridging =
+    [
+        new("the parcel was delayed by the weather", "shipping"),
+        new("export shipment of cat food was charged twice", "shipping"),
+        new("shipment lost at the start of the football season", "shipping"),
+        new("charged for a theme I never bought", "billing"),
+    ];
+
+    private static readonly LabeledExample BridgingNone = new("a sunny afternoon with the cat", "other");
+
+    internal static string[] FixtureQueries => [.. Queries, "my parcel shipment is late", "the weather at the start of the match", "charged for a dark theme", "a cat in the afternoon sun"];
+
+    internal static LabeledExample[] FixtureAdded => [.. Bridging, BridgingNone];
+
     public static IEnumerable<TestCaseData> Configurations()
     {
         yield return Case("Defaults", new FewShotClassifierOptions());
@@ -72,6 +89,7 @@ public class FewShotClassifierConfigurationsTests
         yield return Case("Auto", new FewShotClassifierOptions { Strategy = ClassificationStrategy.Auto });
         yield return Case("NoCenter", new FewShotClassifierOptions { CenterEmbeddings = false });
         yield return Case("NoneLabelDetectUnknown", new FewShotClassifierOptions { NoneLabel = "other", DetectUnknown = true }, none: true);
+        yield return Case("RefinedNoneLabel", new FewShotClassifierOptions { NoneLabel = "other", DetectUnknown = true }, unlabeled: true, none: true);
     }
 
     [TestCaseSource(nameof(Configurations))]
@@ -348,14 +366,7 @@ public class FewShotClassifierConfigurationsTests
         {
             var configuration = (Configuration)data.Arguments[0]!;
             yield return new TestCaseData(configuration, true).SetArgDisplayNames(configuration.Name, "withTexts");
-
-            // Left out until fixed in src: loaded without texts, a classifier keeps its unlabelled and "none" texts only as
-            // word vectors weighted by the IDF of the old examples, so adding examples refines (Refined) or places the
-            // unknown threshold (NoneLabelDetectUnknown) differently from the original.
-            if (configuration.Name is not ("Refined" or "NoneLabelDetectUnknown"))
-            {
-                yield return new TestCaseData(configuration, false).SetArgDisplayNames(configuration.Name, "withoutTexts");
-            }
+            yield return new TestCaseData(configuration, false).SetArgDisplayNames(configuration.Name, "withoutTexts");
         }
     }
 
@@ -384,6 +395,51 @@ public class FewShotClassifierConfigurationsTests
             Assert.That(fromLoaded.UnlabeledCount, Is.EqualTo(fromOriginal.UnlabeledCount));
         });
     }
+
+    [TestCaseSource(nameof(ConfigurationsWithAndWithoutTexts))]
+    public async Task AddExamplesAsync_OnALoadedClassifier_EqualsTheOriginal_WhenTheNewExamplesBringWordsOnlyNoneOrUnlabelledTextsHad(
+        Configuration configuration, bool includeTexts)
+    {
+        // Arrange
+        FewShotClassifier original = await configuration.CreateAsync(NewGenerator());
+        using var stream = new MemoryStream();
+        await original.SaveAsync(stream, includeTexts);
+        stream.Position = 0;
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(NewGenerator(), stream);
+        LabeledExample[] added = configuration.WithNone ? [.. Bridging, BridgingNone] : Bridging;
+        string[] queries = [.. Queries, "my parcel shipment is late", "the weather at the start of the match", "charged for a dark theme", "a cat in the afternoon sun"];
+
+        // Act
+        FewShotClassifier fromOriginal = await original.AddExamplesAsync(added);
+        FewShotClassifier fromLoaded = await loaded.AddExamplesAsync(added);
+
+        // Assert: every probability and every view similarity to the bit.
+        IReadOnlyList<Prediction> expected = await fromOriginal.PredictBatchAsync(queries);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Bits(await fromLoaded.PredictBatchAsync(queries)), Is.EqualTo(Bits(expected)));
+            foreach (string query in queries)
+            {
+                Assert.That(
+                    SimilarityBits(await fromLoaded.ExplainAsync(query)),
+                    Is.EqualTo(SimilarityBits(await fromOriginal.ExplainAsync(query))),
+                    query);
+            }
+
+            Assert.That(fromLoaded.Temperature, Is.EqualTo(fromOriginal.Temperature));
+            Assert.That(fromLoaded.UnknownThreshold, Is.EqualTo(fromOriginal.UnknownThreshold));
+            Assert.That(fromLoaded.Views, Is.EqualTo(fromOriginal.Views));
+
+            // The none texts only move the unknown threshold, which a small change may leave in place: their word vectors
+            // are compared directly, as are the unlabelled texts'.
+            Assert.That(TermBits(fromLoaded.Memory.NoneTerms), Is.EqualTo(TermBits(fromOriginal.Memory.NoneTerms)), "none texts");
+            Assert.That(TermBits(fromLoaded.Memory.UnlabeledTerms), Is.EqualTo(TermBits(fromOriginal.Memory.UnlabeledTerms)), "unlabelled texts");
+        });
+    }
+
+    /// <summary>Each word vector's term ids and weight bits: equal only for identical vectors.</summary>
+    internal static string[] TermBits(IEnumerable<TermVector> texts) =>
+        [.. texts.Select(t => string.Join(",", t.Terms.Zip(t.Weights, (term, weight) => $"{term}={BitConverter.SingleToInt32Bits(weight)}")))];
 
     [TestCaseSource(nameof(Configurations))]
     public async Task ModelInfoRead_ReportsViewsLabelsAndCounts(Configuration configuration)
@@ -433,6 +489,11 @@ public class FewShotClassifierConfigurationsTests
         [.. predictions.Select(p => $"{p.Label}|{BitConverter.SingleToInt32Bits(p.Score)}|{p.IsUnknown}|"
             + string.Join(",", p.Scores.Select(s => $"{s.Label}={BitConverter.SingleToInt32Bits(s.Score)}")))];
 
+    /// <summary>Every view's scale and raw similarities as float bits: equal only for identical views.</summary>
+    internal static string[] SimilarityBits(PredictionExplanation explanation) =>
+        [.. explanation.Views.Select(v => $"{v.View}|{BitConverter.SingleToInt32Bits(v.Scale)}|"
+            + string.Join(",", v.Similarities.Select(s => $"{s.Label}={BitConverter.SingleToInt32Bits(s.Score)}")))];
+
     private static TestCaseData Case(string name, FewShotClassifierOptions options, bool unlabeled = false, bool none = false) =>
         new TestCaseData(new Configuration(name, options, unlabeled, none)).SetArgDisplayNames(name);
 
@@ -441,8 +502,10 @@ public class FewShotClassifierConfigurationsTests
     {
         public LabeledExample[] AllExamples => WithNone ? [.. Examples, .. NoneExamples] : Examples;
 
+        public string[] UnlabeledTexts => WithUnlabeled ? Unlabeled : [];
+
         public Task<FewShotClassifier> CreateAsync(IEmbeddingGenerator<string, Embedding<float>> generator) =>
-            FewShotClassifier.CreateAsync(generator, AllExamples, WithUnlabeled ? Unlabeled : [], Options);
+            FewShotClassifier.CreateAsync(generator, AllExamples, UnlabeledTexts, Options);
 
         public override string ToString() => Name;
     }
