@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EmbedClassify.Tests.TestDoubles;
 using System.Numerics.Tensors;
 
@@ -75,16 +74,16 @@ public class EmbeddingClassifierLeaveOneOutTests
     [Test]
     public void CalibrationCandidates_IsLinearInTheExamples()
     {
-        // 2,000,000 examples: the quadratic filter would need 4·10^12 comparisons; one counting pass takes milliseconds.
+        // 2,000,000 examples: the quadratic filter would need 4·10^12 comparisons (this test would never end); one
+        // counting pass takes milliseconds. Its time is measured in FitBenchmarks, as a ratio, not asserted here.
         int[] classes = [.. Enumerable.Range(0, 2_000_000).Select(i => i % 1000)];
-        var stopwatch = Stopwatch.StartNew();
 
         int[] candidates = EmbeddingClassifier.CalibrationCandidates(classes, 1000, seed: 42, max: 200);
 
         Assert.Multiple(() =>
         {
             Assert.That(candidates, Has.Length.EqualTo(200));
-            Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+            Assert.That(candidates.Distinct().Count(), Is.EqualTo(200));
         });
     }
 

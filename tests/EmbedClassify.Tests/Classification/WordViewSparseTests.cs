@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace EmbedClassify.Tests.Classification;
 
 public class WordViewSparseTests
@@ -150,11 +148,10 @@ public class WordViewSparseTests
         string[] texts = [.. Enumerable.Range(0, 10_000).Select(_ => string.Join(' ', Enumerable.Range(0, 16).Select(_ => $"w{random.Next(5000)}")))];
         int[] classes = [.. Enumerable.Range(0, 10_000)];
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var stopwatch = Stopwatch.StartNew();
 
+        // Time is FitBenchmarks' case (c), as a ratio to its baseline; a unit test asserts no wall-clock figure.
         var view = WordView.Fit(texts, classes, 10_000);
 
-        stopwatch.Stop();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         var scores = new float[10_000];
         view.Score(texts[1234], scores);
@@ -163,7 +160,6 @@ public class WordViewSparseTests
         {
             Assert.That(view.TermCount, Is.GreaterThan(100_000));
             Assert.That(allocated, Is.LessThan(100L << 20), "bytes allocated by the fit");
-            Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "generous: ≈ 0.3 s on a quiet machine");
             Assert.That(Array.IndexOf(scores, scores.Max()), Is.EqualTo(1234));
             Assert.That(scores[1234], Is.EqualTo(1f).Within(1e-5));
             Assert.That(loo, Is.Empty, "no class has two examples");
