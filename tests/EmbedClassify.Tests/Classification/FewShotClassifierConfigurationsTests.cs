@@ -88,6 +88,10 @@ public class FewShotClassifierConfigurationsTests
             unlabeled: true);
         yield return Case("Auto", new FewShotClassifierOptions { Strategy = ClassificationStrategy.Auto });
         yield return Case("NoCenter", new FewShotClassifierOptions { CenterEmbeddings = false });
+
+        // Refined without centering: the embedding view keeps the unlabelled vectors for refits though it neither
+        // centers on them nor clusters them (such a file was refused on load).
+        yield return Case("NoCenterRefined", new FewShotClassifierOptions { CenterEmbeddings = false }, unlabeled: true);
         yield return Case("NoneLabelDetectUnknown", new FewShotClassifierOptions { NoneLabel = "other", DetectUnknown = true }, none: true);
         yield return Case("RefinedNoneLabel", new FewShotClassifierOptions { NoneLabel = "other", DetectUnknown = true }, unlabeled: true, none: true);
     }
