@@ -86,10 +86,14 @@ public sealed partial class FewShotClassifier
             }
         }
 
-        // Auto resolves to one concrete rule; the classifier keeps (and saves, and refits with) the rule it fitted.
+        // Auto resolves to one concrete rule; the classifier keeps (and saves, and refits with) the rule it fitted, with
+        // the k-means seeding Auto gave it (the file's header and embedding section must agree on it).
+        FewShotClassifierOptions fittedOptions = embedding.Options;
         FewShotClassifierOptions kept = options.Clone();
-        kept.Strategy = embedding.Strategy;
-        kept.CenterEmbeddings = embedding.Options.CenterEmbeddings;
+        kept.Strategy = fittedOptions.Strategy;
+        kept.CenterEmbeddings = fittedOptions.CenterEmbeddings;
+        kept.Initialization = fittedOptions.Initialization;
+        kept.Clusters = fittedOptions.Clusters;
         var calibration = new Calibration(embeddingScale, wordScale, temperature, 0);
         var memory = new TrainingMemory(
             input.Texts is null ? null : [.. real.Select(i => input.Texts[i])],

@@ -87,6 +87,10 @@ public class FewShotClassifierConfigurationsTests
             new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids },
             unlabeled: true);
         yield return Case("Auto", new FewShotClassifierOptions { Strategy = ClassificationStrategy.Auto });
+
+        // Auto refined on unlabelled texts: whichever rule wins, the classifier keeps the texts' vectors, which it was
+        // refined on (the rule that won dropped them: a saved file was refused on load, and AddExamplesAsync lost them).
+        yield return Case("AutoRefined", new FewShotClassifierOptions { Strategy = ClassificationStrategy.Auto }, unlabeled: true);
         yield return Case("NoCenter", new FewShotClassifierOptions { CenterEmbeddings = false });
 
         // Refined without centering: the embedding view keeps the unlabelled vectors for refits though it neither
