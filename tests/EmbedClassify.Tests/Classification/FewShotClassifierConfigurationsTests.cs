@@ -88,8 +88,8 @@ public class FewShotClassifierConfigurationsTests
             unlabeled: true);
         yield return Case("Auto", new FewShotClassifierOptions { Strategy = ClassificationStrategy.Auto });
 
-        // Auto refined on unlabelled texts: whichever rule wins, the classifier keeps the texts' vectors, which it was
-        // refined on (the rule that won dropped them: a saved file was refused on load, and AddExamplesAsync lost them).
+        // Auto refined on unlabelled texts (k-means wins on these examples): the classifier's options say how Auto seeded
+        // k-means, as its embedding section does (they disagreed, and the saved file was refused on load).
         yield return Case("AutoRefined", new FewShotClassifierOptions { Strategy = ClassificationStrategy.Auto }, unlabeled: true);
         yield return Case("NoCenter", new FewShotClassifierOptions { CenterEmbeddings = false });
 
