@@ -128,6 +128,35 @@ public class FewShotClassifierTests
     }
 
     [Test]
+    public async Task CreateAsync_KeepsTheUnlabeledTexts_WhenAutoPicksARuleThatIgnoresThem()
+    {
+        // Arrange: classes that the simplest rule (nearest centroid, uncentered) already separates, so Auto picks it,
+        // and the centroids are still refined on the unlabelled texts.
+        string[] unlabeled = ["free free prize", "monday meeting", "cheap prize offer", "team lunch notes"];
+        var options = new FewShotClassifierOptions { Strategy = ClassificationStrategy.Auto };
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(FewShotClassifierConfigurationsTests.NewGenerator(), Examples, unlabeled, options);
+        Assume.That(classifier.Model.Strategy, Is.Not.EqualTo(ClassificationStrategy.KMeans));
+        using var stream = new MemoryStream();
+
+        // Act
+        await classifier.SaveAsync(stream);
+        stream.Position = 0;
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(FewShotClassifierConfigurationsTests.NewGenerator(), stream);
+        FewShotClassifier extended = await classifier.AddExamplesAsync([new("free offer today", "spam")]);
+
+        // Assert
+        string[] queries = ["free prize", "team meeting", "monday offer"];
+        Assert.Multiple(async () =>
+        {
+            Assert.That(classifier.UnlabeledCount, Is.EqualTo(unlabeled.Length), "the classifier was refined on them");
+            Assert.That(
+                FewShotClassifierConfigurationsTests.Bits(await loaded.PredictBatchAsync(queries)),
+                Is.EqualTo(FewShotClassifierConfigurationsTests.Bits(await classifier.PredictBatchAsync(queries))));
+            Assert.That(extended.UnlabeledCount, Is.EqualTo(unlabeled.Length), "a refit is refined on them too");
+        });
+    }
+
+    [Test]
     public async Task PredictAsync_RejectsNullOrBlankText()
     {
         var classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples);
