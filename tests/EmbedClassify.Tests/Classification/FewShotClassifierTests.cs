@@ -157,6 +157,27 @@ public class FewShotClassifierTests
     }
 
     [Test]
+    public async Task AddExamplesAsync_IsUnaffectedByCallsMadeSince_WhenTheGeneratorReusesItsOutputBuffer()
+    {
+        // Arrange: the label names are embedded as descriptions, whose vectors the classifier keeps for its refits; a
+        // generator that overwrites its output on the next call changed them under the classifier.
+        var reused = new ReusedBufferEmbeddingGenerator(BagOfWords.Embed);
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(reused, Examples);
+        FewShotClassifier reference = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples);
+        string[] queries = ["free prize", "team meeting", "monday offer", "cheap lunch"];
+        await classifier.PredictBatchAsync([.. Enumerable.Range(0, 10).Select(i => $"something else entirely {i}")]);
+
+        // Act
+        FewShotClassifier extended = await classifier.AddExamplesAsync([new("free offer today", "spam")]);
+        FewShotClassifier expected = await reference.AddExamplesAsync([new("free offer today", "spam")]);
+
+        // Assert
+        Assert.That(
+            FewShotClassifierConfigurationsTests.Bits(await extended.PredictBatchAsync(queries)),
+            Is.EqualTo(FewShotClassifierConfigurationsTests.Bits(await expected.PredictBatchAsync(queries))));
+    }
+
+    [Test]
     public async Task PredictAsync_RejectsNullOrBlankText()
     {
         var classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples);

@@ -165,6 +165,21 @@ public class FewShotEvaluatorTests
             Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("'b' has one example"));
 
     [Test]
+    public async Task CreateAsync_KeepsItsVectors_WhenTheGeneratorReusesItsOutputBuffer()
+    {
+        // The evaluator keeps the dataset's vectors; a generator that overwrites its output on its next call changed them.
+        var reused = new ReusedBufferEmbeddingGenerator(BagOfWords.Embed);
+        LabeledExample[] data = [.. Enumerable.Range(0, 20).Select(i => new LabeledExample(i % 2 == 0 ? $"free prize {i}" : $"team meeting {i}", i % 2 == 0 ? "spam" : "ham"))];
+        FewShotEvaluator evaluator = await FewShotEvaluator.CreateAsync(reused, data);
+        FewShotEvaluator reference = await FewShotEvaluator.CreateAsync(BagOfWords.Generator(), data);
+        var options = new FewShotEvaluationOptions { Repetitions = 3 };
+
+        await reused.GenerateAsync([.. Enumerable.Range(0, 20).Select(i => $"unrelated words {i}")]);
+
+        Assert.That(evaluator.Evaluate(2, null, options).Accuracies, Is.EqualTo(reference.Evaluate(2, null, options).Accuracies));
+    }
+
+    [Test]
     public async Task CreateAsync_EmbedsTheDatasetOnce()
     {
         var generator = BagOfWords.Generator();
