@@ -344,7 +344,7 @@ internal static partial class ModelFile
             return null;
         }
 
-        if (header.ExampleTexts.Count != exampleCount || header.ExampleTexts.Any(t => t is null))
+        if (header.ExampleTexts.Count != exampleCount || header.ExampleTexts.Any(string.IsNullOrWhiteSpace))
         {
             throw Invalid("the header's example texts are not one text per example");
         }

@@ -403,4 +403,21 @@ public class FewShotClassifierExplanationTests
 
         Assert.That(() => new FewShotClassifier(BagOfWords.Generator(), model, ["only one"]), Throws.ArgumentException.With.Property("ParamName").EqualTo("exampleTexts"));
     }
+
+    [Test]
+    public void Constructor_Throws_WhenAnExampleTextCannotBeSaved()
+    {
+        // Such texts were kept, and SaveAsync(includeTexts: true) then wrote a file that LoadAsync refused.
+        var model = EmbeddingClassifier.Fit([new("a", new float[] { 1, 0 }), new("b", new float[] { 0, 1 })]);
+
+        Assert.Multiple(() =>
+        {
+            foreach ((string text, string message) in new[] { (null!, "exampleTexts[1] is null"), (" \t", "exampleTexts[1] is blank"), ("ab\uD800", "exampleTexts[1] contains an unpaired surrogate") })
+            {
+                Assert.That(
+                    () => new FewShotClassifier(BagOfWords.Generator(), model, ["fine", text]),
+                    Throws.ArgumentException.With.Property("ParamName").EqualTo("exampleTexts").And.Message.Contains(message));
+            }
+        });
+    }
 }
