@@ -111,18 +111,22 @@ public sealed partial class FewShotClassifier
     /// <summary>Gets what this classifier keeps beyond its views (for tests that compare refits word vector by word vector).</summary>
     internal TrainingMemory Memory => _memory;
 
-    /// <summary>Embeds the descriptions of <paramref name="labels"/> that the options give or imply, in one generator call.</summary>
+    /// <summary>
+    /// Embeds the descriptions of <paramref name="labels"/> that the options give or imply, in one generator call; a
+    /// description of another label is an <see cref="ArgumentException"/> naming <paramref name="parameterName"/>.
+    /// </summary>
     internal static async Task<Description[]> EmbedDescriptionsAsync(
         IEmbeddingGenerator<string, Embedding<float>> generator,
         IReadOnlyList<string> labels,
         FewShotClassifierOptions options,
+        string parameterName,
         CancellationToken cancellationToken)
     {
         foreach (string label in options.LabelDescriptions.Keys)
         {
             if (!labels.Contains(label))
             {
-                throw new ArgumentException($"LabelDescriptions has a description for '{label}', which no example has.", nameof(options));
+                throw new ArgumentException($"LabelDescriptions has a description for '{label}', which no example has.", parameterName);
             }
         }
 

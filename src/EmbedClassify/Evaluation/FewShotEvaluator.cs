@@ -127,7 +127,7 @@ public sealed class FewShotEvaluator
         ArgumentOutOfRangeException.ThrowIfLessThan(examplesPerClass, 1);
         FewShotClassifierOptions fitted = classifierOptions?.Clone() ?? new FewShotClassifierOptions();
         FewShotClassifierOptionsValidator.ThrowIfInvalid(fitted, nameof(classifierOptions));
-        FewShotClassifier.Description[] descriptions = await FewShotClassifier.EmbedDescriptionsAsync(_generator, _labels, fitted, cancellationToken).ConfigureAwait(false);
+        FewShotClassifier.Description[] descriptions = await FewShotClassifier.EmbedDescriptionsAsync(_generator, _labels, fitted, nameof(classifierOptions), cancellationToken).ConfigureAwait(false);
         string[] texts = _texts;
         return Evaluate(
             examplesPerClass,
@@ -186,7 +186,7 @@ public sealed class FewShotEvaluator
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>A report over one pooled "draw": its accuracy has <see cref="Estimate.Count"/> 1 and no interval width.</returns>
     /// <exception cref="InvalidOperationException">The evaluator was made from vectors, not texts.</exception>
-    /// <exception cref="ArgumentException">A class has fewer than two examples.</exception>
+    /// <exception cref="ArgumentException">A class has fewer than two examples, or <paramref name="classifierOptions"/> holds a bad setting.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public async Task<EvaluationReport> LeaveOneOutAsync(FewShotClassifierOptions? classifierOptions = null, CancellationToken cancellationToken = default)
     {
@@ -205,7 +205,7 @@ public sealed class FewShotEvaluator
 
         FewShotClassifierOptions fitted = classifierOptions?.Clone() ?? new FewShotClassifierOptions();
         FewShotClassifierOptionsValidator.ThrowIfInvalid(fitted, nameof(classifierOptions));
-        FewShotClassifier.Description[] descriptions = await FewShotClassifier.EmbedDescriptionsAsync(_generator, _labels, fitted, cancellationToken).ConfigureAwait(false);
+        FewShotClassifier.Description[] descriptions = await FewShotClassifier.EmbedDescriptionsAsync(_generator, _labels, fitted, nameof(classifierOptions), cancellationToken).ConfigureAwait(false);
         ConfusionMatrix matrix = ConfusionMatrix.Empty(_labels);
         for (int held = 0; held < _data.Length; held++)
         {
@@ -228,10 +228,11 @@ public sealed class FewShotEvaluator
     /// <param name="options">The evaluation settings, or <see langword="null"/> for the defaults.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="examplesPerClass"/> is less than 1.</exception>
-    /// <exception cref="ArgumentException">A class has no more than <paramref name="examplesPerClass"/> examples.</exception>
+    /// <exception cref="ArgumentException">A class has no more than <paramref name="examplesPerClass"/> examples, or <paramref name="classifierOptions"/> holds a bad setting.</exception>
     public EvaluationReport Evaluate(int examplesPerClass, FewShotClassifierOptions? classifierOptions = null, FewShotEvaluationOptions? options = null)
     {
         FewShotClassifierOptions fitted = classifierOptions?.Clone() ?? new FewShotClassifierOptions();
+        FewShotClassifierOptionsValidator.ThrowIfInvalid(fitted, nameof(classifierOptions));
         bool usesUnlabeled = fitted.Strategy is ClassificationStrategy.KMeans or ClassificationStrategy.Auto;
         return Evaluate(
             examplesPerClass,
@@ -339,7 +340,7 @@ public sealed class FewShotEvaluator
     /// <param name="classifierOptions">The classifier settings, or <see langword="null"/> for the defaults.</param>
     /// <returns>A report over one "draw" per example, pooled: its accuracy has <see cref="Estimate.Count"/> 1 and no interval width.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="examples"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A class has fewer than two examples, or there are fewer than two classes.</exception>
+    /// <exception cref="ArgumentException">A class has fewer than two examples, there are fewer than two classes, or <paramref name="classifierOptions"/> holds a bad setting.</exception>
     public static EvaluationReport LeaveOneOut(IEnumerable<LabeledEmbedding> examples, FewShotClassifierOptions? classifierOptions = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
@@ -359,6 +360,7 @@ public sealed class FewShotEvaluator
         }
 
         FewShotClassifierOptions fitted = classifierOptions?.Clone() ?? new FewShotClassifierOptions();
+        FewShotClassifierOptionsValidator.ThrowIfInvalid(fitted, nameof(classifierOptions));
         ConfusionMatrix matrix = ConfusionMatrix.Empty(labels);
         for (int i = 0; i < items.Length; i++)
         {

@@ -180,6 +180,25 @@ public class FewShotEvaluatorTests
     }
 
     [Test]
+    public async Task EveryEvaluation_NamesClassifierOptions_WhenTheyAreBad()
+    {
+        // The classifier's checks named their own parameter, "options": in Evaluate that is the other, valid argument.
+        LabeledExample[] data = [.. Enumerable.Range(0, 20).Select(i => new LabeledExample(i % 2 == 0 ? $"free prize {i}" : $"team meeting {i}", i % 2 == 0 ? "spam" : "ham"))];
+        FewShotEvaluator evaluator = await FewShotEvaluator.CreateAsync(BagOfWords.Generator(), data);
+        var bad = new FewShotClassifierOptions { Neighbors = 0 };
+        var unknownLabel = new FewShotClassifierOptions { LabelDescriptions = { ["eggs"] = "breakfast" } };
+        LabeledEmbedding[] vectors = [.. data.Select(d => new LabeledEmbedding(d.Label, BagOfWords.Embed(d.Text)))];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => evaluator.Evaluate(2, bad, new FewShotEvaluationOptions()), Throws.ArgumentException.With.Property("ParamName").EqualTo("classifierOptions"));
+            Assert.That(() => FewShotEvaluator.LeaveOneOut(vectors, bad), Throws.ArgumentException.With.Property("ParamName").EqualTo("classifierOptions"));
+            Assert.That(() => evaluator.EvaluateAsync(2, unknownLabel), Throws.ArgumentException.With.Property("ParamName").EqualTo("classifierOptions").And.Message.Contains("'eggs'"));
+            Assert.That(() => evaluator.LeaveOneOutAsync(unknownLabel), Throws.ArgumentException.With.Property("ParamName").EqualTo("classifierOptions").And.Message.Contains("'eggs'"));
+        });
+    }
+
+    [Test]
     public async Task CreateAsync_EmbedsTheDatasetOnce()
     {
         var generator = BagOfWords.Generator();
