@@ -26,16 +26,35 @@ public sealed class FewShotEvaluator
     /// </summary>
     /// <param name="dataset">The labelled vectors: at least two classes.</param>
     /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="dataset"/> has fewer than two classes or a null or blank label.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="dataset"/> has fewer than two classes, a null or blank label or one with an unpaired surrogate, or an
+    /// empty, all-zero or non-finite vector or vectors of different lengths.
+    /// </exception>
     public FewShotEvaluator(IEnumerable<LabeledEmbedding> dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         _data = [.. dataset];
+
+        // Everything a classifier would refuse is refused here, naming the item, rather than by the draw that first uses it.
+        int dimensions = _data.Length == 0 ? 0 : _data[0].Vector.Length;
         for (int i = 0; i < _data.Length; i++)
         {
-            if (string.IsNullOrWhiteSpace(_data[i].Label))
+            if (TextContent.IsBlank(_data[i].Label))
             {
                 throw new ArgumentException($"dataset[{i}] has a null or blank label.", nameof(dataset));
+            }
+
+            TextContent.ThrowIfLoneSurrogate(_data[i].Label, $"The label of dataset[{i}]", nameof(dataset));
+            ReadOnlySpan<float> vector = _data[i].Vector.Span;
+            float norm = VectorMath.Norm(vector);
+            string? problem = vector.Length == 0 ? "is an empty vector"
+                : vector.Length != dimensions ? $"has {vector.Length} dimensions but the first has {dimensions}; all vectors must come from one embedding model"
+                : !float.IsFinite(norm) ? "holds NaN or infinity"
+                : norm == 0 ? "is all zeros, which has no direction to compare"
+                : null;
+            if (problem is not null)
+            {
+                throw new ArgumentException($"dataset[{i}] {problem}.", nameof(dataset));
             }
         }
 
@@ -82,7 +101,7 @@ public sealed class FewShotEvaluator
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The evaluator.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="generator"/> or <paramref name="dataset"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A text or label is null or blank, or there are fewer than two classes.</exception>
+    /// <exception cref="ArgumentException">A text or label is null or blank or has an unpaired surrogate, or there are fewer than two classes.</exception>
     /// <exception cref="InvalidOperationException">The generator returned unusable vectors.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public static async Task<FewShotEvaluator> CreateAsync(

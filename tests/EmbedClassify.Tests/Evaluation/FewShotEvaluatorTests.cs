@@ -138,6 +138,33 @@ public class FewShotEvaluatorTests
         });
 
     [Test]
+    public void Constructor_RejectsVectorsAndLabelsNoClassifierCouldUse()
+    {
+        // They were accepted, and Evaluate failed later, on the draw that used them, naming "embedding" or "examples":
+        // parameters of neither the constructor nor Evaluate.
+        LabeledEmbedding[] good = [new("a", Vectors.AtAngle(0)), new("a", Vectors.AtAngle(10)), new("b", Vectors.AtAngle(90)), new("b", Vectors.AtAngle(100))];
+        (LabeledEmbedding Bad, string Message)[] cases =
+        [
+            (new("b", new float[] { float.NaN, 0, 0, 0 }), "dataset[4] holds NaN or infinity"),
+            (new("b", new float[4]), "dataset[4] is all zeros"),
+            (new("b", Array.Empty<float>()), "dataset[4] is an empty vector"),
+            (new("b", new float[] { 1, 0, 0 }), "dataset[4] has 3 dimensions but the first has 4"),
+            (new("\u200B", Vectors.AtAngle(45)), "dataset[4] has a null or blank label"),
+            (new("c\uDC00", Vectors.AtAngle(45)), "The label of dataset[4] contains an unpaired surrogate"),
+        ];
+
+        Assert.Multiple(() =>
+        {
+            foreach ((LabeledEmbedding bad, string message) in cases)
+            {
+                Assert.That(
+                    () => new FewShotEvaluator([.. good, bad]),
+                    Throws.ArgumentException.With.Property("ParamName").EqualTo("dataset").And.Message.Contains(message));
+            }
+        });
+    }
+
+    [Test]
     public void LeaveOneOut_PredictsEachExampleFromTheOthers()
     {
         // Holding out a=60° leaves a's centroid at 0°, and 60° is then nearer b's centroid (95°): the one miss.
