@@ -122,9 +122,10 @@ public sealed partial class FewShotClassifier
         string parameterName,
         CancellationToken cancellationToken)
     {
+        var known = new HashSet<string>(labels, StringComparer.Ordinal);
         foreach (string label in options.LabelDescriptions.Keys)
         {
-            if (!labels.Contains(label))
+            if (!known.Contains(label))
             {
                 throw new ArgumentException($"LabelDescriptions has a description for '{label}', which no example has.", parameterName);
             }
@@ -182,10 +183,13 @@ public sealed partial class FewShotClassifier
         int dimensions = embedding.Dimensions;
         float[] sums = embedding.ComparedClassSums();
         var compared = new float[dimensions];
+
+        // Every class has a label name as its description by default: a scan of the labels per description was
+        // quadratic in the number of classes (40,000 classes: 5 s of a 6 s fit).
+        Dictionary<string, int> classOf = ClassIndices(embedding.Labels);
         foreach (Description description in descriptions)
         {
-            int c = IndexOf(embedding.Labels, description.Label);
-            if (c < 0)
+            if (!classOf.TryGetValue(description.Label, out int c))
             {
                 continue;
             }
@@ -197,17 +201,16 @@ public sealed partial class FewShotClassifier
         return sums;
     }
 
-    private static int IndexOf(IReadOnlyList<string> labels, string label)
+    /// <summary>Returns each label's class index (labels are distinct, compared ordinally).</summary>
+    internal static Dictionary<string, int> ClassIndices(IReadOnlyList<string> labels)
     {
+        var indices = new Dictionary<string, int>(labels.Count, StringComparer.Ordinal);
         for (int i = 0; i < labels.Count; i++)
         {
-            if (labels[i] == label)
-            {
-                return i;
-            }
+            indices.Add(labels[i], i);
         }
 
-        return -1;
+        return indices;
     }
 
     /// <summary>What one fit consumes: the examples (real and "none") with their vectors, unlabelled texts and descriptions.</summary>
