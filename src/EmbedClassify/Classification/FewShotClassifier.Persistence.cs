@@ -234,6 +234,13 @@ public sealed partial class FewShotClassifier
                 vector[d] = Finite(reader.ReadSingle());
             }
 
+            // As the generator's vectors are checked when embedded: a refit divides by this length.
+            float norm = VectorMath.Norm(vector);
+            if (!float.IsFinite(norm) || norm == 0)
+            {
+                throw ModelFile.Invalid("a label description's vector is all zeros or so large that its length overflows");
+            }
+
             descriptions[i] = new Description(label, text, vector);
         }
 

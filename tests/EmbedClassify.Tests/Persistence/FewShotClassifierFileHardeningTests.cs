@@ -235,6 +235,28 @@ public class FewShotClassifierFileHardeningTests
         Assert.That(() => LoadAsync(forged), Throws.TypeOf<InvalidDataException>());
     }
 
+    [Test]
+    public async Task LoadAsync_RefusesALabelDescriptionVectorTooLargeToCompare_EvenWithAValidChecksum()
+    {
+        // Arrange: a finite value whose square overflows in the first label description's vector. Such a file loaded,
+        // and AddExamplesAsync then failed with an ArgumentException naming "embedding", a parameter of neither call.
+        JsonNode header = Header(SavedModel.Value);
+        byte[] data = Data(SavedModel.Value);
+        int calibration = Sections(header).TakeWhile(s => (string)s!["name"]! != "calibration").Sum(s => (int)s!["length"]!);
+        int at = calibration + (4 * sizeof(float)) + sizeof(int);
+        at += 1 + data[at];
+        at += 1 + data[at];
+        at += sizeof(int);
+        Assume.That(BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(calibration + (4 * sizeof(float)))), Is.GreaterThan(0), "the model has descriptions");
+        BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(at), 3e38f);
+        byte[] forged = Resign(header, data);
+
+        // Act and assert
+        Assert.That(() => LoadAsync(forged), Throws.TypeOf<InvalidDataException>());
+        FewShotClassifier original = await LoadAsync(SavedModel.Value);
+        Assert.That(() => original.AddExamplesAsync([new("the export fails", "bug")]), Throws.Nothing, "the unforged file refits");
+    }
+
     public static IEnumerable<TestCaseData> ResignedFlips()
     {
         // Inside the calibration and words sections, where only the sections' own readers can catch damage: the file's
