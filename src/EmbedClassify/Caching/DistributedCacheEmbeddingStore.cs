@@ -38,11 +38,18 @@ public sealed class DistributedCacheEmbeddingStore : IEmbeddingCacheStore
     public string KeyPrefix { get; }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/> or holds <see langword="null"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public async Task<IReadOnlyList<byte[]?>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+
+        // Checked before any request: with a prefix, a null key would name the prefix's own entry.
+        for (int i = 0; i < keys.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(keys[i], nameof(keys));
+        }
+
         var found = new byte[]?[keys.Count];
         for (int start = 0; start < found.Length; start += RequestsInFlight)
         {
@@ -62,11 +69,17 @@ public sealed class DistributedCacheEmbeddingStore : IEmbeddingCacheStore
 
     /// <inheritdoc/>
     /// <remarks>The entries are written independently; the batch is not atomic.</remarks>
-    /// <exception cref="ArgumentNullException"><paramref name="entries"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="entries"/> is <see langword="null"/>, or one of them has a <see langword="null"/> key or payload (then nothing is stored).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled; some entries may be stored.</exception>
     public async Task SetManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        for (int i = 0; i < entries.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(entries[i].Key, nameof(entries));
+            ArgumentNullException.ThrowIfNull(entries[i].Value, nameof(entries));
+        }
+
         for (int start = 0; start < entries.Count; start += RequestsInFlight)
         {
             int end = Math.Min(entries.Count, start + RequestsInFlight);

@@ -42,11 +42,16 @@ public sealed class InMemoryEmbeddingCacheStore : IEmbeddingCacheStore
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/> or holds <see langword="null"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public Task<IReadOnlyList<byte[]?>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        for (int i = 0; i < keys.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(keys[i], nameof(keys));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var found = new byte[]?[keys.Count];
         lock (_gate)

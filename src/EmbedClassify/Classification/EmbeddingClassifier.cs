@@ -179,10 +179,23 @@ public sealed partial class EmbeddingClassifier
             CopyNormalized(noneList[i].Span, noneVectors.AsSpan(i * dimensions, dimensions), dimensions, i, nameof(examples));
         }
 
-        return options.Strategy == ClassificationStrategy.Auto
-            ? BuildAuto(classLabels, dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors)
-            : Build(classLabels, dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors);
+        if (options.Strategy != ClassificationStrategy.Auto)
+        {
+            return Build(classLabels, dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors);
+        }
+
+        EmbeddingClassifier picked = BuildAuto(classLabels, dimensions, exampleVectors, exampleClasses, unlabeledVectors, options, noneVectors);
+
+        // A FewShotClassifier is refined on the unlabelled vectors whichever rule won, and refits on them (AddExamplesAsync,
+        // a saved file), so it keeps them even when the winner was fitted without them; they change none of its scores.
+        return unlabeledCenterOnly && picked.UnlabeledCount == 0 && unlabeledVectors.Length > 0
+            ? picked.WithInputUnlabeled(unlabeledVectors)
+            : picked;
     }
+
+    /// <summary>Returns this classifier holding <paramref name="inputUnlabeled"/> as its unlabelled vectors, fitted state unchanged.</summary>
+    private EmbeddingClassifier WithInputUnlabeled(float[] inputUnlabeled) =>
+        new(_labels, Dimensions, _inputExamples, inputUnlabeled, _exampleClasses, _center, _examples, _prototypes, _prototypeClasses, _options, _noneExamples);
 
     /// <summary>
     /// Returns a classifier fitted to this classifier's vectors plus <paramref name="examples"/> (and, for k-means,

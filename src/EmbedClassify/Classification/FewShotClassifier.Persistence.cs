@@ -218,11 +218,12 @@ public sealed partial class FewShotClassifier
         }
 
         var descriptions = new Description[Count(reader, 8)];
+        Dictionary<string, int> classOf = ClassIndices(embedding.Labels);
         for (int i = 0; i < descriptions.Length; i++)
         {
             string label = reader.ReadString();
             string text = reader.ReadString();
-            if (!embedding.Labels.Contains(label) || string.IsNullOrWhiteSpace(text) || reader.ReadInt32() != embedding.Dimensions)
+            if (!classOf.ContainsKey(label) || string.IsNullOrWhiteSpace(text) || reader.ReadInt32() != embedding.Dimensions)
             {
                 throw ModelFile.Invalid("a label description names no class, is blank or has the wrong dimension count");
             }
@@ -231,6 +232,13 @@ public sealed partial class FewShotClassifier
             for (int d = 0; d < vector.Length; d++)
             {
                 vector[d] = Finite(reader.ReadSingle());
+            }
+
+            // As the generator's vectors are checked when embedded: a refit divides by this length.
+            float norm = VectorMath.Norm(vector);
+            if (!float.IsFinite(norm) || norm == 0)
+            {
+                throw ModelFile.Invalid("a label description's vector is all zeros or so large that its length overflows");
             }
 
             descriptions[i] = new Description(label, text, vector);

@@ -100,8 +100,11 @@ public sealed partial class FewShotClassifier
         try
         {
             long position = 0;
-            var chunkItems = new List<TItem>(chunkSize);
-            var chunkTexts = new List<string>(chunkSize);
+            // Grown as texts arrive rather than sized to chunkSize, which may be far larger than the input (int.MaxValue
+            // for "one chunk") and would be allocated in full.
+            int capacity = Math.Min(chunkSize, DefaultStreamChunkSize);
+            var chunkItems = new List<TItem>(capacity);
+            var chunkTexts = new List<string>(capacity);
             await using IAsyncEnumerator<TItem> reader = items.GetAsyncEnumerator(stop.Token);
             bool more = true;
             while (more)

@@ -48,7 +48,10 @@ public sealed partial class FewShotClassifier
     /// <see langword="null"/> when they are not kept (a model saved without its training text, for privacy).
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="generator"/> or <paramref name="model"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="exampleTexts"/> does not hold one text per example.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="exampleTexts"/> does not hold one text per example, or holds a null, empty or white-space text or
+    /// one with an unpaired surrogate (which a saved model could not keep).
+    /// </exception>
     public FewShotClassifier(IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingClassifier model, IReadOnlyList<string>? exampleTexts = null)
     {
         ArgumentNullException.ThrowIfNull(generator);
@@ -57,6 +60,18 @@ public sealed partial class FewShotClassifier
         {
             throw new ArgumentException(
                 $"There are {exampleTexts.Count} example texts for a model fitted on {model.ExampleCount} examples.", nameof(exampleTexts));
+        }
+
+        for (int i = 0; i < (exampleTexts?.Count ?? 0); i++)
+        {
+            // What a model file refuses to load, so that SaveAsync(includeTexts: true) cannot write a file that LoadAsync refuses.
+            string text = exampleTexts![i];
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new ArgumentException($"exampleTexts[{i}] is {(text is null ? "null" : "blank")}; every example needs its text.", nameof(exampleTexts));
+            }
+
+            TextContent.ThrowIfLoneSurrogate(text, $"exampleTexts[{i}]", nameof(exampleTexts));
         }
 
         Generator = generator;

@@ -12,6 +12,10 @@ namespace EmbedClassify;
 /// </remarks>
 public sealed class FewShotClassifierOptions
 {
+    // The largest WordWeight and LabelDescriptionWeight. Past it the other view or the examples no longer count at all,
+    // and from about 1e37 the single-precision arithmetic the classifier scores with overflowed: every probability NaN.
+    internal const double MaxViewWeight = 1_000_000;
+
     /// <summary>
     /// Gets or sets the decision rule of the embedding view. The default is <see cref="ClassificationStrategy.NearestCentroid"/>.
     /// </summary>
@@ -77,7 +81,7 @@ public sealed class FewShotClassifierOptions
 
     /// <summary>
     /// Gets or sets how much the word view (TF-IDF weighted words and word pairs, nearest centroid) counts next to the
-    /// embedding view, after each is divided by its leave-one-out temperature; a finite number of at least 0. 0 turns the
+    /// embedding view, after each is divided by its leave-one-out temperature; a number from 0 to 1,000,000. 0 turns the
     /// view off. The default, 1, weighs the two views by their fitted confidence alone, which measured best across
     /// collections (docs/accuracy.md). <see cref="EmbeddingClassifier"/> has no word view and ignores it.
     /// </summary>
@@ -110,8 +114,8 @@ public sealed class FewShotClassifierOptions
     public bool LabelNamesAsDescriptions { get; set; } = true;
 
     /// <summary>
-    /// Gets or sets how many examples each label description counts as in its class's embedding centroid; a finite
-    /// number of at least 0 (0 ignores descriptions). The default, 1, measured as the safe choice (docs/accuracy.md).
+    /// Gets or sets how many examples each label description counts as in its class's embedding centroid; a number from
+    /// 0 to 1,000,000 (0 ignores descriptions). The default, 1, measured as the safe choice (docs/accuracy.md).
     /// </summary>
     public double LabelDescriptionWeight { get; set; } = 1;
 

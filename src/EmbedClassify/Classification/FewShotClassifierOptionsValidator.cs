@@ -57,9 +57,9 @@ public sealed class FewShotClassifierOptionsValidator(string? sectionPath = null
             failures.Add($"{prefix}NoneLabel is blank; leave it out for no none-of-these label, or give the label.");
         }
 
-        Weight(failures, prefix, nameof(options.WordWeight), options.WordWeight);
-        Weight(failures, prefix, nameof(options.UnlabeledWeight), options.UnlabeledWeight);
-        Weight(failures, prefix, nameof(options.LabelDescriptionWeight), options.LabelDescriptionWeight);
+        Weight(failures, prefix, nameof(options.WordWeight), options.WordWeight, FewShotClassifierOptions.MaxViewWeight);
+        Weight(failures, prefix, nameof(options.UnlabeledWeight), options.UnlabeledWeight, double.MaxValue);
+        Weight(failures, prefix, nameof(options.LabelDescriptionWeight), options.LabelDescriptionWeight, FewShotClassifierOptions.MaxViewWeight);
         if (options.LabelDescriptions is null)
         {
             failures.Add($"{prefix}LabelDescriptions is null; leave it empty for no descriptions.");
@@ -95,11 +95,15 @@ public sealed class FewShotClassifierOptionsValidator(string? sectionPath = null
         }
     }
 
-    private static void Weight(List<string> failures, string prefix, string key, double value)
+    private static void Weight(List<string> failures, string prefix, string key, double value, double max)
     {
         if (!double.IsFinite(value) || value < 0)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{prefix}{key} is {value}; it must be a finite number of at least 0."));
+        }
+        else if (value > max)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{prefix}{key} is {value}; it must be at most {max}."));
         }
     }
 }

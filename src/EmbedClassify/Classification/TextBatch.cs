@@ -25,7 +25,8 @@ internal static class TextBatch
     }
 
     /// <summary>
-    /// Embeds <paramref name="texts"/> with one generator call for the distinct texts and returns one vector per input, in order.
+    /// Embeds <paramref name="texts"/> with one generator call for the distinct texts and returns one vector per input, in
+    /// order: the classifier's own copies, which later generator calls cannot change.
     /// </summary>
     public static async Task<ReadOnlyMemory<float>[]> EmbedAsync(
         IEmbeddingGenerator<string, Embedding<float>> generator,
@@ -72,10 +73,13 @@ internal static class TextBatch
             }
         }
 
+        // Copies are checked and returned, because callers keep some of these vectors (label descriptions, an evaluator's
+        // dataset) and a generator may hand out views of a buffer that its next call overwrites. Repeated texts share one.
         int dimensions = expectedDimensions ?? generated[0].Vector.Length;
+        var copies = new ReadOnlyMemory<float>[generated.Count];
         for (int i = 0; i < generated.Count; i++)
         {
-            ReadOnlySpan<float> vector = generated[i].Vector.Span;
+            float[] vector = generated[i].Vector.ToArray();
             if (vector.Length != dimensions)
             {
                 throw new InvalidOperationException(expectedDimensions is null
@@ -89,12 +93,14 @@ internal static class TextBatch
                 throw new InvalidOperationException(
                     $"The embedding generator returned a vector that is {(norm == 0 ? "all zeros" : "not finite (NaN or infinity)")} for input {Array.IndexOf(slots, i)}.");
             }
+
+            copies[i] = vector;
         }
 
         var result = new ReadOnlyMemory<float>[texts.Length];
         for (int i = 0; i < texts.Length; i++)
         {
-            result[i] = generated[slots[i]].Vector;
+            result[i] = copies[slots[i]];
         }
 
         return result;

@@ -4,6 +4,9 @@ internal sealed partial class WordView
 {
     private const int FormatVersion = 1;
 
+    // A unit vector's squared length, with room for the rounding of its float weights.
+    private const double MaxCentroidSquaredNorm = 1.001;
+
     /// <summary>
     /// Writes the view's whole state: vocabulary (terms as their 64-bit hashes, never their text), document frequencies and IDF weights, each
     /// example's class and term counts, and the class centroids as they are (refined ones included), so that
@@ -152,6 +155,7 @@ internal sealed partial class WordView
         {
             int length = ReadCount(reader, 8, $"centroid length of class {c}");
             int previous = -1;
+            double squaredNorm = 0;
             for (int p = 0; p < length; p++)
             {
                 int term = ReadIndex(reader, termCount, $"a centroid term of class {c}");
@@ -162,7 +166,14 @@ internal sealed partial class WordView
                 }
 
                 previous = term;
+                squaredNorm += (double)weight * weight;
                 byClass.Append(term, weight);
+            }
+
+            // Centroids are unit vectors (or zero): a longer one scales the word view's logits past float range.
+            if (squaredNorm > MaxCentroidSquaredNorm)
+            {
+                throw Invalid($"the centroid of class {c} is longer than a unit vector");
             }
 
             byClass.EndClass();

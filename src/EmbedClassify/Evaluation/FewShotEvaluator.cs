@@ -26,16 +26,35 @@ public sealed class FewShotEvaluator
     /// </summary>
     /// <param name="dataset">The labelled vectors: at least two classes.</param>
     /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="dataset"/> has fewer than two classes or a null or blank label.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="dataset"/> has fewer than two classes, a null or blank label or one with an unpaired surrogate, or an
+    /// empty, all-zero or non-finite vector or vectors of different lengths.
+    /// </exception>
     public FewShotEvaluator(IEnumerable<LabeledEmbedding> dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         _data = [.. dataset];
+
+        // Everything a classifier would refuse is refused here, naming the item, rather than by the draw that first uses it.
+        int dimensions = _data.Length == 0 ? 0 : _data[0].Vector.Length;
         for (int i = 0; i < _data.Length; i++)
         {
-            if (string.IsNullOrWhiteSpace(_data[i].Label))
+            if (TextContent.IsBlank(_data[i].Label))
             {
                 throw new ArgumentException($"dataset[{i}] has a null or blank label.", nameof(dataset));
+            }
+
+            TextContent.ThrowIfLoneSurrogate(_data[i].Label, $"The label of dataset[{i}]", nameof(dataset));
+            ReadOnlySpan<float> vector = _data[i].Vector.Span;
+            float norm = VectorMath.Norm(vector);
+            string? problem = vector.Length == 0 ? "is an empty vector"
+                : vector.Length != dimensions ? $"has {vector.Length} dimensions but the first has {dimensions}; all vectors must come from one embedding model"
+                : !float.IsFinite(norm) ? "holds NaN or infinity"
+                : norm == 0 ? "is all zeros, which has no direction to compare"
+                : null;
+            if (problem is not null)
+            {
+                throw new ArgumentException($"dataset[{i}] {problem}.", nameof(dataset));
             }
         }
 
@@ -82,7 +101,7 @@ public sealed class FewShotEvaluator
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The evaluator.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="generator"/> or <paramref name="dataset"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A text or label is null or blank, or there are fewer than two classes.</exception>
+    /// <exception cref="ArgumentException">A text or label is null or blank or has an unpaired surrogate, or there are fewer than two classes.</exception>
     /// <exception cref="InvalidOperationException">The generator returned unusable vectors.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public static async Task<FewShotEvaluator> CreateAsync(
@@ -127,7 +146,7 @@ public sealed class FewShotEvaluator
         ArgumentOutOfRangeException.ThrowIfLessThan(examplesPerClass, 1);
         FewShotClassifierOptions fitted = classifierOptions?.Clone() ?? new FewShotClassifierOptions();
         FewShotClassifierOptionsValidator.ThrowIfInvalid(fitted, nameof(classifierOptions));
-        FewShotClassifier.Description[] descriptions = await FewShotClassifier.EmbedDescriptionsAsync(_generator, _labels, fitted, cancellationToken).ConfigureAwait(false);
+        FewShotClassifier.Description[] descriptions = await FewShotClassifier.EmbedDescriptionsAsync(_generator, _labels, fitted, nameof(classifierOptions), cancellationToken).ConfigureAwait(false);
         string[] texts = _texts;
         return Evaluate(
             examplesPerClass,
@@ -186,7 +205,7 @@ public sealed class FewShotEvaluator
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>A report over one pooled "draw": its accuracy has <see cref="Estimate.Count"/> 1 and no interval width.</returns>
     /// <exception cref="InvalidOperationException">The evaluator was made from vectors, not texts.</exception>
-    /// <exception cref="ArgumentException">A class has fewer than two examples.</exception>
+    /// <exception cref="ArgumentException">A class has fewer than two examples, or <paramref name="classifierOptions"/> holds a bad setting.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public async Task<EvaluationReport> LeaveOneOutAsync(FewShotClassifierOptions? classifierOptions = null, CancellationToken cancellationToken = default)
     {
@@ -205,7 +224,7 @@ public sealed class FewShotEvaluator
 
         FewShotClassifierOptions fitted = classifierOptions?.Clone() ?? new FewShotClassifierOptions();
         FewShotClassifierOptionsValidator.ThrowIfInvalid(fitted, nameof(classifierOptions));
-        FewShotClassifier.Description[] descriptions = await FewShotClassifier.EmbedDescriptionsAsync(_generator, _labels, fitted, cancellationToken).ConfigureAwait(false);
+        FewShotClassifier.Description[] descriptions = await FewShotClassifier.EmbedDescriptionsAsync(_generator, _labels, fitted, nameof(classifierOptions), cancellationToken).ConfigureAwait(false);
         ConfusionMatrix matrix = ConfusionMatrix.Empty(_labels);
         for (int held = 0; held < _data.Length; held++)
         {
@@ -228,10 +247,11 @@ public sealed class FewShotEvaluator
     /// <param name="options">The evaluation settings, or <see langword="null"/> for the defaults.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="examplesPerClass"/> is less than 1.</exception>
-    /// <exception cref="ArgumentException">A class has no more than <paramref name="examplesPerClass"/> examples.</exception>
+    /// <exception cref="ArgumentException">A class has no more than <paramref name="examplesPerClass"/> examples, or <paramref name="classifierOptions"/> holds a bad setting.</exception>
     public EvaluationReport Evaluate(int examplesPerClass, FewShotClassifierOptions? classifierOptions = null, FewShotEvaluationOptions? options = null)
     {
         FewShotClassifierOptions fitted = classifierOptions?.Clone() ?? new FewShotClassifierOptions();
+        FewShotClassifierOptionsValidator.ThrowIfInvalid(fitted, nameof(classifierOptions));
         bool usesUnlabeled = fitted.Strategy is ClassificationStrategy.KMeans or ClassificationStrategy.Auto;
         return Evaluate(
             examplesPerClass,
@@ -339,7 +359,7 @@ public sealed class FewShotEvaluator
     /// <param name="classifierOptions">The classifier settings, or <see langword="null"/> for the defaults.</param>
     /// <returns>A report over one "draw" per example, pooled: its accuracy has <see cref="Estimate.Count"/> 1 and no interval width.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="examples"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A class has fewer than two examples, or there are fewer than two classes.</exception>
+    /// <exception cref="ArgumentException">A class has fewer than two examples, there are fewer than two classes, or <paramref name="classifierOptions"/> holds a bad setting.</exception>
     public static EvaluationReport LeaveOneOut(IEnumerable<LabeledEmbedding> examples, FewShotClassifierOptions? classifierOptions = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
@@ -359,6 +379,7 @@ public sealed class FewShotEvaluator
         }
 
         FewShotClassifierOptions fitted = classifierOptions?.Clone() ?? new FewShotClassifierOptions();
+        FewShotClassifierOptionsValidator.ThrowIfInvalid(fitted, nameof(classifierOptions));
         ConfusionMatrix matrix = ConfusionMatrix.Empty(labels);
         for (int i = 0; i < items.Length; i++)
         {

@@ -261,7 +261,7 @@ internal static partial class ModelFile
             throw Invalid($"the data section holds {remaining * sizeof(float)} bytes more than the header's counts account for");
         }
 
-        CheckStructure(options, labels.Length, exampleClasses, prototypeClasses, unlabeled.Length, none.Length);
+        CheckStructure(options, labels.Length, exampleClasses, prototypeClasses, none.Length);
         foreach (float[] matrix in (ReadOnlySpan<float[]>)[inputExamples, unlabeled, center ?? [], examples, prototypes, none])
         {
             if (!IsFinite(matrix))
@@ -344,7 +344,7 @@ internal static partial class ModelFile
             return null;
         }
 
-        if (header.ExampleTexts.Count != exampleCount || header.ExampleTexts.Any(t => t is null))
+        if (header.ExampleTexts.Count != exampleCount || header.ExampleTexts.Any(string.IsNullOrWhiteSpace))
         {
             throw Invalid("the header's example texts are not one text per example");
         }
@@ -352,7 +352,7 @@ internal static partial class ModelFile
         return [.. header.ExampleTexts];
     }
 
-    private static void CheckStructure(FewShotClassifierOptions options, int classCount, int[] exampleClasses, int[] prototypeClasses, int unlabeledLength, int noneLength)
+    private static void CheckStructure(FewShotClassifierOptions options, int classCount, int[] exampleClasses, int[] prototypeClasses, int noneLength)
     {
         var used = new bool[classCount];
         foreach (int c in exampleClasses)
@@ -384,12 +384,8 @@ internal static partial class ModelFile
             throw Invalid($"the {options.Strategy} strategy {(usesPrototypes ? "needs" : "keeps no")} prototypes");
         }
 
-        // Unlabelled vectors are read by k-means and by centering (a classifier refined on unlabelled texts is centered on them too).
-        if (unlabeledLength > 0 && options.Strategy != ClassificationStrategy.KMeans && !options.CenterEmbeddings)
-        {
-            throw Invalid("unlabelled vectors are stored for a classifier that neither clusters nor centers");
-        }
-
+        // Unlabelled vectors are allowed with any strategy and centering: besides k-means and centering, a FewShotClassifier
+        // refined on unlabelled texts keeps them so that AddExamplesAsync refines its refit on them too, centered or not.
         if (noneLength > 0 && options.NoneLabel is null)
         {
             throw Invalid("none examples are stored without a none label");

@@ -72,4 +72,21 @@ public class DistributedCacheEmbeddingStoreTests
             Assert.That(() => store.SetManyAsync(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("entries"));
         });
     }
+
+    [Test]
+    public async Task Methods_RejectNullKeysAndPayloads_StoringNothing()
+    {
+        // With a prefix, a null key read and wrote the entry named by the prefix alone; a null payload reached the cache.
+        var cache = new InMemoryDistributedCache();
+        var store = new DistributedCacheEmbeddingStore(cache, "embeddings:");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => store.SetManyAsync([new("a", [1]), new(null!, [2])]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("entries"));
+            Assert.That(() => store.SetManyAsync([new("a", [1]), new("b", null!)]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("entries"));
+            Assert.That(() => store.GetManyAsync(["a", null!]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("keys"));
+        });
+        Assert.That(await store.GetManyAsync(["a", "b"]), Is.All.Null, "a rejected batch stores nothing");
+        Assert.That(await cache.GetAsync("embeddings:"), Is.Null);
+    }
 }

@@ -91,6 +91,9 @@ public class InMemoryEmbeddingCacheStoreTests
             Assert.That(() => store.GetManyAsync(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("keys"));
             Assert.That(() => store.SetManyAsync(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("entries"));
             Assert.That(() => store.SetManyAsync([new KeyValuePair<string, byte[]>("a", null!)]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("entries"));
+
+            // A null key among the keys surfaced as the dictionary's own ArgumentNullException, naming "key".
+            Assert.That(() => store.GetManyAsync(["a", null!]), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("keys"));
         });
     }
 }

@@ -87,7 +87,15 @@ public class FewShotClassifierConfigurationsTests
             new FewShotClassifierOptions { Strategy = ClassificationStrategy.KMeans, Initialization = KMeansInitialization.ClassCentroids },
             unlabeled: true);
         yield return Case("Auto", new FewShotClassifierOptions { Strategy = ClassificationStrategy.Auto });
+
+        // Auto refined on unlabelled texts (k-means wins on these examples): the classifier's options say how Auto seeded
+        // k-means, as its embedding section does (they disagreed, and the saved file was refused on load).
+        yield return Case("AutoRefined", new FewShotClassifierOptions { Strategy = ClassificationStrategy.Auto }, unlabeled: true);
         yield return Case("NoCenter", new FewShotClassifierOptions { CenterEmbeddings = false });
+
+        // Refined without centering: the embedding view keeps the unlabelled vectors for refits though it neither
+        // centers on them nor clusters them (such a file was refused on load).
+        yield return Case("NoCenterRefined", new FewShotClassifierOptions { CenterEmbeddings = false }, unlabeled: true);
         yield return Case("NoneLabelDetectUnknown", new FewShotClassifierOptions { NoneLabel = "other", DetectUnknown = true }, none: true);
         yield return Case("RefinedNoneLabel", new FewShotClassifierOptions { NoneLabel = "other", DetectUnknown = true }, unlabeled: true, none: true);
     }

@@ -1,3 +1,5 @@
+using EmbedClassify.Tests.TestDoubles;
+
 namespace EmbedClassify.Tests.Classification;
 
 public class FewShotClassifierOptionsTests
@@ -49,6 +51,52 @@ public class FewShotClassifierOptionsTests
             "Section:LabelDescriptions:a is blank; there is nothing to embed.",
         }));
     }
+
+    [TestCase(nameof(FewShotClassifierOptions.WordWeight), 1e308)]
+    [TestCase(nameof(FewShotClassifierOptions.WordWeight), 1e37)]
+    [TestCase(nameof(FewShotClassifierOptions.LabelDescriptionWeight), 1e39)]
+    public void CreateAsync_RejectsAViewWeightTooLargeToComputeWith(string setting, double weight)
+    {
+        // Finite as a double, but past float range (or close enough that a temperature divides it past it): the
+        // probabilities came out NaN, every text got the first label, and the saved file was refused on load.
+        FewShotClassifierOptions options = With(setting, weight);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                () => FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples, options),
+                Throws.ArgumentException.With.Property("ParamName").EqualTo("options").And.Message.Contains(FormattableString.Invariant($"{setting} is {weight:R}; it must be at most 1000000.")));
+            Assert.That(new FewShotClassifierOptionsValidator().Validate(null, options).Failed, Is.True);
+        });
+    }
+
+    [TestCase(nameof(FewShotClassifierOptions.WordWeight))]
+    [TestCase(nameof(FewShotClassifierOptions.LabelDescriptionWeight))]
+    public async Task CreateAsync_GivesProbabilities_AtTheLargestViewWeight(string setting)
+    {
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples, With(setting, 1e6));
+
+        Prediction prediction = await classifier.PredictAsync("free prize offer");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(prediction.Scores.Select(s => s.Score), Is.All.Matches<float>(float.IsFinite));
+            Assert.That(prediction.Scores.Sum(s => s.Score), Is.EqualTo(1).Within(1e-5));
+            Assert.That(prediction.Label, Is.EqualTo("spam"));
+        });
+    }
+
+    private static readonly LabeledExample[] Examples =
+    [
+        new("win a free prize now", "spam"),
+        new("cheap pills free offer", "spam"),
+        new("meeting notes for monday", "ham"),
+        new("lunch with the team on monday", "ham"),
+    ];
+
+    private static FewShotClassifierOptions With(string setting, double weight) => setting == nameof(FewShotClassifierOptions.WordWeight)
+        ? new FewShotClassifierOptions { WordWeight = weight }
+        : new FewShotClassifierOptions { LabelDescriptionWeight = weight };
 
     [Test]
     public void Validator_AcceptsTheDefaults_AndRejectsANullDictionaryOrADescribedNoneLabel()

@@ -38,6 +38,28 @@ public class FewShotClassifierStreamingTests
     }
 
     [Test]
+    public async Task PredictStreamAsync_TakesAChunkSizeLargerThanTheInput_AsOneChunk()
+    {
+        // A caller who wants everything in one call passes int.MaxValue; the chunk buffers used to be allocated at that
+        // capacity up front (OutOfMemoryException), and at 100 million a few texts cost 1.6 GB.
+        FakeEmbeddingGenerator generator = BagOfWords.Generator();
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(generator, Examples, Options);
+        int callsToCreate = generator.Calls.Count;
+        string[] texts = Texts(10);
+        IReadOnlyList<Prediction> expected = await classifier.PredictBatchAsync(texts);
+
+        List<Prediction> streamed = await classifier.PredictStreamAsync(texts.ToAsyncEnumerable(), chunkSize: int.MaxValue).ToListAsync();
+        List<(int Item, Prediction Prediction)> items = await classifier.PredictStreamAsync(Enumerable.Range(0, 10).ToAsyncEnumerable(), i => texts[i], int.MaxValue).ToListAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(streamed.Select(p => (p.Label, p.Score)), Is.EqualTo(expected.Select(p => (p.Label, p.Score))));
+            Assert.That(items.Select(r => (r.Prediction.Label, r.Prediction.Score)), Is.EqualTo(expected.Select(p => (p.Label, p.Score))));
+            Assert.That(generator.Calls.Skip(callsToCreate + 1), Has.Exactly(2).Items, "one call per stream");
+        });
+    }
+
+    [Test]
     public async Task PredictStreamAsync_CallsTheGeneratorOncePerChunk()
     {
         FakeEmbeddingGenerator generator = BagOfWords.Generator();

@@ -128,6 +128,56 @@ public class FewShotClassifierTests
     }
 
     [Test]
+    public async Task CreateAsync_KeepsTheUnlabeledTexts_WhenAutoPicksARuleThatIgnoresThem()
+    {
+        // Arrange: classes that the simplest rule (nearest centroid, uncentered) already separates, so Auto picks it,
+        // and the centroids are still refined on the unlabelled texts.
+        string[] unlabeled = ["free free prize", "monday meeting", "cheap prize offer", "team lunch notes"];
+        var options = new FewShotClassifierOptions { Strategy = ClassificationStrategy.Auto };
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(FewShotClassifierConfigurationsTests.NewGenerator(), Examples, unlabeled, options);
+        Assume.That(classifier.Model.Strategy, Is.Not.EqualTo(ClassificationStrategy.KMeans));
+        using var stream = new MemoryStream();
+
+        // Act
+        await classifier.SaveAsync(stream);
+        stream.Position = 0;
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(FewShotClassifierConfigurationsTests.NewGenerator(), stream);
+        FewShotClassifier extended = await classifier.AddExamplesAsync([new("free offer today", "spam")]);
+
+        // Assert
+        string[] queries = ["free prize", "team meeting", "monday offer"];
+        Assert.Multiple(async () =>
+        {
+            Assert.That(classifier.UnlabeledCount, Is.EqualTo(unlabeled.Length), "the classifier was refined on them");
+            Assert.That(
+                FewShotClassifierConfigurationsTests.Bits(await loaded.PredictBatchAsync(queries)),
+                Is.EqualTo(FewShotClassifierConfigurationsTests.Bits(await classifier.PredictBatchAsync(queries))));
+            Assert.That(extended.UnlabeledCount, Is.EqualTo(unlabeled.Length), "a refit is refined on them too");
+        });
+    }
+
+    [Test]
+    public async Task AddExamplesAsync_IsUnaffectedByCallsMadeSince_WhenTheGeneratorReusesItsOutputBuffer()
+    {
+        // Arrange: the label names are embedded as descriptions, whose vectors the classifier keeps for its refits; a
+        // generator that overwrites its output on the next call changed them under the classifier.
+        var reused = new ReusedBufferEmbeddingGenerator(BagOfWords.Embed);
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(reused, Examples);
+        FewShotClassifier reference = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples);
+        string[] queries = ["free prize", "team meeting", "monday offer", "cheap lunch"];
+        await classifier.PredictBatchAsync([.. Enumerable.Range(0, 10).Select(i => $"something else entirely {i}")]);
+
+        // Act
+        FewShotClassifier extended = await classifier.AddExamplesAsync([new("free offer today", "spam")]);
+        FewShotClassifier expected = await reference.AddExamplesAsync([new("free offer today", "spam")]);
+
+        // Assert
+        Assert.That(
+            FewShotClassifierConfigurationsTests.Bits(await extended.PredictBatchAsync(queries)),
+            Is.EqualTo(FewShotClassifierConfigurationsTests.Bits(await expected.PredictBatchAsync(queries))));
+    }
+
+    [Test]
     public async Task PredictAsync_RejectsNullOrBlankText()
     {
         var classifier = await FewShotClassifier.CreateAsync(BagOfWords.Generator(), Examples);
@@ -352,5 +402,22 @@ public class FewShotClassifierExplanationTests
         var model = EmbeddingClassifier.Fit([new("a", new float[] { 1, 0 }), new("b", new float[] { 0, 1 })]);
 
         Assert.That(() => new FewShotClassifier(BagOfWords.Generator(), model, ["only one"]), Throws.ArgumentException.With.Property("ParamName").EqualTo("exampleTexts"));
+    }
+
+    [Test]
+    public void Constructor_Throws_WhenAnExampleTextCannotBeSaved()
+    {
+        // Such texts were kept, and SaveAsync(includeTexts: true) then wrote a file that LoadAsync refused.
+        var model = EmbeddingClassifier.Fit([new("a", new float[] { 1, 0 }), new("b", new float[] { 0, 1 })]);
+
+        Assert.Multiple(() =>
+        {
+            foreach ((string text, string message) in new[] { (null!, "exampleTexts[1] is null"), (" \t", "exampleTexts[1] is blank"), ("ab\uD800", "exampleTexts[1] contains an unpaired surrogate") })
+            {
+                Assert.That(
+                    () => new FewShotClassifier(BagOfWords.Generator(), model, ["fine", text]),
+                    Throws.ArgumentException.With.Property("ParamName").EqualTo("exampleTexts").And.Message.Contains(message));
+            }
+        });
     }
 }

@@ -138,6 +138,33 @@ public class FewShotEvaluatorTests
         });
 
     [Test]
+    public void Constructor_RejectsVectorsAndLabelsNoClassifierCouldUse()
+    {
+        // They were accepted, and Evaluate failed later, on the draw that used them, naming "embedding" or "examples":
+        // parameters of neither the constructor nor Evaluate.
+        LabeledEmbedding[] good = [new("a", Vectors.AtAngle(0)), new("a", Vectors.AtAngle(10)), new("b", Vectors.AtAngle(90)), new("b", Vectors.AtAngle(100))];
+        (LabeledEmbedding Bad, string Message)[] cases =
+        [
+            (new("b", new float[] { float.NaN, 0, 0, 0 }), "dataset[4] holds NaN or infinity"),
+            (new("b", new float[4]), "dataset[4] is all zeros"),
+            (new("b", Array.Empty<float>()), "dataset[4] is an empty vector"),
+            (new("b", new float[] { 1, 0, 0 }), "dataset[4] has 3 dimensions but the first has 4"),
+            (new("\u200B", Vectors.AtAngle(45)), "dataset[4] has a null or blank label"),
+            (new("c\uDC00", Vectors.AtAngle(45)), "The label of dataset[4] contains an unpaired surrogate"),
+        ];
+
+        Assert.Multiple(() =>
+        {
+            foreach ((LabeledEmbedding bad, string message) in cases)
+            {
+                Assert.That(
+                    () => new FewShotEvaluator([.. good, bad]),
+                    Throws.ArgumentException.With.Property("ParamName").EqualTo("dataset").And.Message.Contains(message));
+            }
+        });
+    }
+
+    [Test]
     public void LeaveOneOut_PredictsEachExampleFromTheOthers()
     {
         // Holding out a=60° leaves a's centroid at 0°, and 60° is then nearer b's centroid (95°): the one miss.
@@ -163,6 +190,40 @@ public class FewShotEvaluatorTests
         Assert.That(
             () => FewShotEvaluator.LeaveOneOut([new("a", Vectors.AtAngle(0)), new("a", Vectors.AtAngle(5)), new("b", Vectors.AtAngle(90))]),
             Throws.ArgumentException.With.Property("ParamName").EqualTo("examples").And.Message.Contains("'b' has one example"));
+
+    [Test]
+    public async Task CreateAsync_KeepsItsVectors_WhenTheGeneratorReusesItsOutputBuffer()
+    {
+        // The evaluator keeps the dataset's vectors; a generator that overwrites its output on its next call changed them.
+        var reused = new ReusedBufferEmbeddingGenerator(BagOfWords.Embed);
+        LabeledExample[] data = [.. Enumerable.Range(0, 20).Select(i => new LabeledExample(i % 2 == 0 ? $"free prize {i}" : $"team meeting {i}", i % 2 == 0 ? "spam" : "ham"))];
+        FewShotEvaluator evaluator = await FewShotEvaluator.CreateAsync(reused, data);
+        FewShotEvaluator reference = await FewShotEvaluator.CreateAsync(BagOfWords.Generator(), data);
+        var options = new FewShotEvaluationOptions { Repetitions = 3 };
+
+        await reused.GenerateAsync([.. Enumerable.Range(0, 20).Select(i => $"unrelated words {i}")]);
+
+        Assert.That(evaluator.Evaluate(2, null, options).Accuracies, Is.EqualTo(reference.Evaluate(2, null, options).Accuracies));
+    }
+
+    [Test]
+    public async Task EveryEvaluation_NamesClassifierOptions_WhenTheyAreBad()
+    {
+        // The classifier's checks named their own parameter, "options": in Evaluate that is the other, valid argument.
+        LabeledExample[] data = [.. Enumerable.Range(0, 20).Select(i => new LabeledExample(i % 2 == 0 ? $"free prize {i}" : $"team meeting {i}", i % 2 == 0 ? "spam" : "ham"))];
+        FewShotEvaluator evaluator = await FewShotEvaluator.CreateAsync(BagOfWords.Generator(), data);
+        var bad = new FewShotClassifierOptions { Neighbors = 0 };
+        var unknownLabel = new FewShotClassifierOptions { LabelDescriptions = { ["eggs"] = "breakfast" } };
+        LabeledEmbedding[] vectors = [.. data.Select(d => new LabeledEmbedding(d.Label, BagOfWords.Embed(d.Text)))];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => evaluator.Evaluate(2, bad, new FewShotEvaluationOptions()), Throws.ArgumentException.With.Property("ParamName").EqualTo("classifierOptions"));
+            Assert.That(() => FewShotEvaluator.LeaveOneOut(vectors, bad), Throws.ArgumentException.With.Property("ParamName").EqualTo("classifierOptions"));
+            Assert.That(() => evaluator.EvaluateAsync(2, unknownLabel), Throws.ArgumentException.With.Property("ParamName").EqualTo("classifierOptions").And.Message.Contains("'eggs'"));
+            Assert.That(() => evaluator.LeaveOneOutAsync(unknownLabel), Throws.ArgumentException.With.Property("ParamName").EqualTo("classifierOptions").And.Message.Contains("'eggs'"));
+        });
+    }
 
     [Test]
     public async Task CreateAsync_EmbedsTheDatasetOnce()

@@ -235,6 +235,54 @@ public class FewShotClassifierFileHardeningTests
         Assert.That(() => LoadAsync(forged), Throws.TypeOf<InvalidDataException>());
     }
 
+    [Test]
+    public async Task LoadAsync_RefusesALabelDescriptionVectorTooLargeToCompare_EvenWithAValidChecksum()
+    {
+        // Arrange: a finite value whose square overflows in the first label description's vector. Such a file loaded,
+        // and AddExamplesAsync then failed with an ArgumentException naming "embedding", a parameter of neither call.
+        JsonNode header = Header(SavedModel.Value);
+        byte[] data = Data(SavedModel.Value);
+        int calibration = Sections(header).TakeWhile(s => (string)s!["name"]! != "calibration").Sum(s => (int)s!["length"]!);
+        int at = calibration + (4 * sizeof(float)) + sizeof(int);
+        at += 1 + data[at];
+        at += 1 + data[at];
+        at += sizeof(int);
+        Assume.That(BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(calibration + (4 * sizeof(float)))), Is.GreaterThan(0), "the model has descriptions");
+        BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(at), 3e38f);
+        byte[] forged = Resign(header, data);
+
+        // Act and assert
+        Assert.That(() => LoadAsync(forged), Throws.TypeOf<InvalidDataException>());
+        FewShotClassifier original = await LoadAsync(SavedModel.Value);
+        Assert.That(() => original.AddExamplesAsync([new("the export fails", "bug")]), Throws.Nothing, "the unforged file refits");
+    }
+
+    [Test]
+    public async Task LoadAsync_RefusesAWordCentroidLongerThanAUnitVector_EvenWithAValidChecksum()
+    {
+        // Arrange: the words section ends with the last class's last centroid weight, set here to a finite 3e38. Such a
+        // file loaded and every prediction's probabilities came out NaN.
+        JsonNode header = Header(SavedModel.Value);
+        byte[] data = Data(SavedModel.Value);
+        int end = 0;
+        foreach (JsonNode? section in Sections(header))
+        {
+            end += (int)section!["length"]!;
+            if ((string)section["name"]! == "words")
+            {
+                break;
+            }
+        }
+
+        BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(end - sizeof(float)), 3e38f);
+        byte[] forged = Resign(header, data);
+
+        // Act and assert
+        Assert.That(() => LoadAsync(forged), Throws.TypeOf<InvalidDataException>());
+        FewShotClassifier original = await LoadAsync(SavedModel.Value);
+        Assert.That((await original.PredictAsync("charged twice")).Scores.Select(s => s.Score), Is.All.Matches<float>(float.IsFinite), "the unforged file predicts");
+    }
+
     public static IEnumerable<TestCaseData> ResignedFlips()
     {
         // Inside the calibration and words sections, where only the sections' own readers can catch damage: the file's
