@@ -1,0 +1,396 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EmbedClassify.FineTuning;
+
+// The blocked product, after the Goto/BLIS scheme: B is packed once into column panels Nr wide, each block of A (Mc rows
+// by Kc of depth) into row panels Mr tall, and a register-tile kernel multiplies one A panel by one B panel into an
+// Mr×Nr tile of C. Packing makes every kernel load sequential whatever the operands' layouts, which is how the three
+// public products share one kernel. Pointers rather than spans: the row blocks run on pool threads, which cannot
+// capture spans, so the operands are pinned for the duration of the call.
+internal static unsafe partial class Gemm
+{
+    // Register tile: 6 rows × 16 columns = 12 Vector256 accumulators, plus 2 B vectors and 1 broadcast of A: 15 of the
+    // 16 AVX2 registers, the tile BLIS uses on Haswell and Zen.
+    private const int Mr = 6;
+    private const int Nr = 16;
+
+    // Depth of a block: one B panel (Kc × Nr floats, 16 KB) stays in L1 while the A block streams through it.
+    private const int Kc = 256;
+
+    // Rows of a packed A block: Mc × Kc floats (about 120 KB) stay in L2 while every B panel passes over them.
+    private const int McMax = 120;
+
+    // Products under this many multiply-adds take about 0.1 ms on one core, not much more than waking pool threads.
+    private const long ParallelThreshold = 1L << 21;
+
+    // Packed buffers are aligned to 32 bytes so no Vector256 load straddles a cache line.
+    private const int AlignmentFloats = 8;
+
+    /// <summary>Gets or sets whether the portable kernel runs even where AVX2 is available; tests set it to cover that path.</summary>
+    internal static bool ForceScalar { get; set; }
+
+    private static void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate, bool transposeA, bool transposeB)
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0)
+        {
+            if (!accumulate)
+            {
+                c[..(m * n)].Clear();
+            }
+
+            return;
+        }
+
+        int panels = (n + Nr - 1) / Nr;
+        int workers = (long)m * k * n < ParallelThreshold ? 1 : Math.Min(Environment.ProcessorCount, (m + Mr - 1) / Mr);
+
+        // Row blocks: at most McMax rows, and a multiple of the worker count so that no core idles at the end.
+        int blocks = (m + McMax - 1) / McMax;
+        if (workers > 1)
+        {
+            blocks = (Math.Max(blocks, workers) + workers - 1) / workers * workers;
+        }
+
+        int mc = ((m + blocks - 1) / blocks + Mr - 1) / Mr * Mr;
+        blocks = (m + mc - 1) / mc;
+        workers = Math.Min(workers, blocks);
+
+        float[] packedBArray = ArrayPool<float>.Shared.Rent(checked(k * panels * Nr) + AlignmentFloats);
+        try
+        {
+            fixed (float* aPointer = a)
+            fixed (float* bPointer = b)
+            fixed (float* cPointer = c)
+            fixed (float* packedBPointer = packedBArray)
+            {
+                var problem = new Problem(aPointer, bPointer, cPointer, Align(packedBPointer), m, k, n, mc, accumulate, transposeA, transposeB);
+                if (workers == 1)
+                {
+                    problem.PackB(0, panels);
+                    float[] packedA = ArrayPool<float>.Shared.Rent(PackedALength(mc, k));
+                    try
+                    {
+                        fixed (float* packedAPointer = packedA)
+                        {
+                            for (int block = 0; block < blocks; block++)
+                            {
+                                problem.MultiplyRowBlock(block, Align(packedAPointer));
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        ArrayPool<float>.Shared.Return(packedA);
+                    }
+                }
+                else
+                {
+                    RunParallel(problem, panels, blocks, workers, PackedALength(mc, k));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(packedBArray);
+        }
+    }
+
+    private static void RunParallel(Problem problem, int panels, int blocks, int workers, int packedALength)
+    {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
+        Parallel.For(0, workers, options, worker => problem.PackB(panels * worker / workers, panels * (worker + 1) / workers));
+        Parallel.For(
+            0,
+            blocks,
+            options,
+            () => ArrayPool<float>.Shared.Rent(packedALength),
+            (block, _, packedA) =>
+            {
+                fixed (float* packedAPointer = packedA)
+                {
+                    problem.MultiplyRowBlock(block, Align(packedAPointer));
+                }
+
+                return packedA;
+            },
+            packedA => ArrayPool<float>.Shared.Return(packedA));
+    }
+
+    private static int PackedALength(int mc, int k) => (mc * Math.Min(k, Kc)) + AlignmentFloats;
+
+    private static float* Align(float* pointer) => (float*)(((nint)pointer + (AlignmentFloats * sizeof(float)) - 1) & ~(nint)((AlignmentFloats * sizeof(float)) - 1));
+
+    /// <summary>One product's operands and shape, copied into each pool thread's closure.</summary>
+    private readonly struct Problem(float* a, float* b, float* c, float* packedB, int m, int k, int n, int mc, bool accumulate, bool transposeA, bool transposeB)
+    {
+        private int Panels => (n + Nr - 1) / Nr;
+
+        /// <summary>Packs the columns of B panel by panel: for each Kc block, panel <c>j</c> holds Kc rows of Nr floats.</summary>
+        public void PackB(int firstPanel, int endPanel)
+        {
+            int panels = Panels;
+            for (int p0 = 0; p0 < k; p0 += Kc)
+            {
+                int kc = Math.Min(Kc, k - p0);
+                for (int panel = firstPanel; panel < endPanel; panel++)
+                {
+                    float* destination = packedB + ((long)p0 * panels * Nr) + ((long)panel * kc * Nr);
+                    int j0 = panel * Nr;
+                    int columns = Math.Min(Nr, n - j0);
+                    if (transposeB)
+                    {
+                        PackTransposed(b, k, p0, kc, j0, columns, Nr, destination);
+                    }
+                    else
+                    {
+                        PackStraight(b, n, p0, kc, j0, columns, Nr, destination);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Multiplies rows [block·mc, block·mc + mc) of A by all of B into those rows of C.</summary>
+        public void MultiplyRowBlock(int block, float* packedA)
+        {
+            int panels = Panels;
+            int i0 = block * mc;
+            int rows = Math.Min(mc, m - i0);
+            int rowPanels = (rows + Mr - 1) / Mr;
+            bool vectorised = Vector256.IsHardwareAccelerated && !ForceScalar;
+            for (int p0 = 0; p0 < k; p0 += Kc)
+            {
+                int kc = Math.Min(Kc, k - p0);
+                PackA(i0, rows, p0, kc, packedA);
+
+                // The first depth block writes C, later ones add to it: no separate pass to clear C.
+                bool overwrite = !accumulate && p0 == 0;
+                for (int panel = 0; panel < panels; panel++)
+                {
+                    float* bPanel = packedB + ((long)p0 * panels * Nr) + ((long)panel * kc * Nr);
+                    int j0 = panel * Nr;
+                    int columns = Math.Min(Nr, n - j0);
+                    for (int rowPanel = 0; rowPanel < rowPanels; rowPanel++)
+                    {
+                        float* aPanel = packedA + (rowPanel * kc * Mr);
+                        int firstRow = i0 + (rowPanel * Mr);
+                        float* cTile = c + ((long)firstRow * n) + j0;
+                        int tileRows = Math.Min(Mr, m - firstRow);
+                        if (vectorised)
+                        {
+                            Kernel256(aPanel, bPanel, kc, cTile, n, tileRows, columns, overwrite);
+                        }
+                        else
+                        {
+                            KernelScalar(aPanel, bPanel, kc, cTile, n, tileRows, columns, overwrite);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Packs rows [i0, i0 + rows) of A, depths [p0, p0 + kc), as row panels of Mr floats per depth.</summary>
+        private void PackA(int i0, int rows, int p0, int kc, float* destination)
+        {
+            for (int start = 0; start < rows; start += Mr)
+            {
+                int panelRows = Math.Min(Mr, rows - start);
+                float* panel = destination + (start * kc);
+
+                // A[i, p] is a[i·k + p] (straight) or a[p·m + i] (transposed): the transposed A is packed like a
+                // straight B and the straight A like a transposed B.
+                if (transposeA)
+                {
+                    PackStraight(a, m, p0, kc, i0 + start, panelRows, Mr, panel);
+                }
+                else
+                {
+                    PackTransposed(a, k, p0, kc, i0 + start, panelRows, Mr, panel);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs source[p·stride + j] for p in [p0, p0 + kc) and j in [j0, j0 + count) as kc rows of <paramref name="width"/>
+    /// floats, zero beyond <paramref name="count"/>.
+    /// </summary>
+    private static void PackStraight(float* source, int stride, int p0, int kc, int j0, int count, int width, float* destination)
+    {
+        for (int p = 0; p < kc; p++)
+        {
+            float* row = source + ((long)(p0 + p) * stride) + j0;
+            float* target = destination + (p * width);
+            if (count == Nr && width == Nr && Vector256.IsHardwareAccelerated)
+            {
+                Vector256.Store(Vector256.Load(row), target);
+                Vector256.Store(Vector256.Load(row + 8), target + 8);
+                continue;
+            }
+
+            int j = 0;
+            for (; j < count; j++)
+            {
+                target[j] = row[j];
+            }
+
+            for (; j < width; j++)
+            {
+                target[j] = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs source[j·stride + p] for p in [p0, p0 + kc) and j in [j0, j0 + count) as kc rows of <paramref name="width"/>
+    /// floats, zero beyond <paramref name="count"/>.
+    /// </summary>
+    private static void PackTransposed(float* source, int stride, int p0, int kc, int j0, int count, int width, float* destination)
+    {
+        for (int j = 0; j < width; j++)
+        {
+            float* target = destination + j;
+            if (j >= count)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    target[p * width] = 0;
+                }
+
+                continue;
+            }
+
+            float* column = source + ((long)(j0 + j) * stride) + p0;
+            for (int p = 0; p < kc; p++)
+            {
+                target[p * width] = column[p];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel256(float* a, float* b, int kc, float* c, int ldc, int rows, int columns, bool overwrite)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Vector256.Load(b);
+            Vector256<float> b1 = Vector256.Load(b + 8);
+            Vector256<float> x = Broadcast(a);
+            c00 = MultiplyAdd(x, b0, c00);
+            c01 = MultiplyAdd(x, b1, c01);
+            x = Broadcast(a + 1);
+            c10 = MultiplyAdd(x, b0, c10);
+            c11 = MultiplyAdd(x, b1, c11);
+            x = Broadcast(a + 2);
+            c20 = MultiplyAdd(x, b0, c20);
+            c21 = MultiplyAdd(x, b1, c21);
+            x = Broadcast(a + 3);
+            c30 = MultiplyAdd(x, b0, c30);
+            c31 = MultiplyAdd(x, b1, c31);
+            x = Broadcast(a + 4);
+            c40 = MultiplyAdd(x, b0, c40);
+            c41 = MultiplyAdd(x, b1, c41);
+            x = Broadcast(a + 5);
+            c50 = MultiplyAdd(x, b0, c50);
+            c51 = MultiplyAdd(x, b1, c51);
+            a += Mr;
+            b += Nr;
+        }
+
+        if (rows == Mr && columns == Nr)
+        {
+            StoreRow(c, c00, c01, overwrite);
+            StoreRow(c + ldc, c10, c11, overwrite);
+            StoreRow(c + (2 * ldc), c20, c21, overwrite);
+            StoreRow(c + (3 * ldc), c30, c31, overwrite);
+            StoreRow(c + (4 * ldc), c40, c41, overwrite);
+            StoreRow(c + (5 * ldc), c50, c51, overwrite);
+            return;
+        }
+
+        // An edge tile: the kernel computed the zero-padded rows and columns too; only the real ones reach C.
+        float* tile = stackalloc float[Mr * Nr];
+        c00.Store(tile);
+        c01.Store(tile + 8);
+        c10.Store(tile + 16);
+        c11.Store(tile + 24);
+        c20.Store(tile + 32);
+        c21.Store(tile + 40);
+        c30.Store(tile + 48);
+        c31.Store(tile + 56);
+        c40.Store(tile + 64);
+        c41.Store(tile + 72);
+        c50.Store(tile + 80);
+        c51.Store(tile + 88);
+        StoreTile(tile, c, ldc, rows, columns, overwrite);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Broadcast(float* value) =>
+        Avx.IsSupported ? Avx.BroadcastScalarToVector256(value) : Vector256.Create(*value);
+
+    // One fused instruction with FMA; a multiply then an add elsewhere (Vector256.FusedMultiplyAdd would emulate it in
+    // software on x64 without FMA).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> MultiplyAdd(Vector256<float> x, Vector256<float> y, Vector256<float> addend) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(x, y, addend) : Vector256.MultiplyAddEstimate(x, y, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(float* c, Vector256<float> low, Vector256<float> high, bool overwrite)
+    {
+        if (!overwrite)
+        {
+            low += Vector256.Load(c);
+            high += Vector256.Load(c + 8);
+        }
+
+        low.Store(c);
+        high.Store(c + 8);
+    }
+
+    /// <summary>The portable kernel: same packed layout and order of sums per element, no SIMD (and no FMA, which x64 would emulate).</summary>
+    private static void KernelScalar(float* a, float* b, int kc, float* c, int ldc, int rows, int columns, bool overwrite)
+    {
+        float* tile = stackalloc float[Mr * Nr];
+        new Span<float>(tile, Mr * Nr).Clear();
+        for (int p = 0; p < kc; p++)
+        {
+            for (int row = 0; row < Mr; row++)
+            {
+                float x = a[row];
+                float* accumulator = tile + (row * Nr);
+                for (int column = 0; column < Nr; column++)
+                {
+                    accumulator[column] += x * b[column];
+                }
+            }
+
+            a += Mr;
+            b += Nr;
+        }
+
+        StoreTile(tile, c, ldc, rows, columns, overwrite);
+    }
+
+    private static void StoreTile(float* tile, float* c, int ldc, int rows, int columns, bool overwrite)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            float* source = tile + (row * Nr);
+            float* target = c + ((long)row * ldc);
+            for (int column = 0; column < columns; column++)
+            {
+                target[column] = overwrite ? source[column] : target[column] + source[column];
+            }
+        }
+    }
+}
