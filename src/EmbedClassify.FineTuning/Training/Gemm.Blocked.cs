@@ -199,21 +199,37 @@ internal static unsafe partial class Gemm
         /// <summary>Packs rows [i0, i0 + rows) of A, depths [p0, p0 + kc), as row panels of Mr floats per depth.</summary>
         private void PackA(int i0, int rows, int p0, int kc, float* destination)
         {
+            if (transposeA)
+            {
+                // A[i, p] is a[p·m + i]: read each depth's whole run of rows at once, rather than panel by panel down a
+                // column of stride m (with m a multiple of 1024, every such read would fall in the same L1 set).
+                for (int p = 0; p < kc; p++)
+                {
+                    float* source = a + ((long)(p0 + p) * m) + i0;
+                    for (int start = 0; start < rows; start += Mr)
+                    {
+                        float* target = destination + (start * kc) + (p * Mr);
+                        int panelRows = Math.Min(Mr, rows - start);
+                        int row = 0;
+                        for (; row < panelRows; row++)
+                        {
+                            target[row] = source[start + row];
+                        }
+
+                        for (; row < Mr; row++)
+                        {
+                            target[row] = 0;
+                        }
+                    }
+                }
+
+                return;
+            }
+
+            // A[i, p] is a[i·k + p]: each row is read along its depths, like a transposed B.
             for (int start = 0; start < rows; start += Mr)
             {
-                int panelRows = Math.Min(Mr, rows - start);
-                float* panel = destination + (start * kc);
-
-                // A[i, p] is a[i·k + p] (straight) or a[p·m + i] (transposed): the transposed A is packed like a
-                // straight B and the straight A like a transposed B.
-                if (transposeA)
-                {
-                    PackStraight(a, m, p0, kc, i0 + start, panelRows, Mr, panel);
-                }
-                else
-                {
-                    PackTransposed(a, k, p0, kc, i0 + start, panelRows, Mr, panel);
-                }
+                PackTransposed(a, k, p0, kc, i0 + start, Math.Min(Mr, rows - start), Mr, destination + (start * kc));
             }
         }
     }
@@ -280,11 +296,101 @@ internal static unsafe partial class Gemm
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        Vector256<float> b0, b1, x;
+        int p = 0;
+
+        // Unrolled four times: the loop's own instructions would otherwise be a fifth of the front end's work.
+        for (; p + 4 <= kc; p += 4)
         {
-            Vector256<float> b0 = Vector256.Load(b);
-            Vector256<float> b1 = Vector256.Load(b + 8);
-            Vector256<float> x = Broadcast(a);
+            b0 = Vector256.Load(b);
+            b1 = Vector256.Load(b + 8);
+            x = Broadcast(a);
+            c00 = MultiplyAdd(x, b0, c00);
+            c01 = MultiplyAdd(x, b1, c01);
+            x = Broadcast(a + 1);
+            c10 = MultiplyAdd(x, b0, c10);
+            c11 = MultiplyAdd(x, b1, c11);
+            x = Broadcast(a + 2);
+            c20 = MultiplyAdd(x, b0, c20);
+            c21 = MultiplyAdd(x, b1, c21);
+            x = Broadcast(a + 3);
+            c30 = MultiplyAdd(x, b0, c30);
+            c31 = MultiplyAdd(x, b1, c31);
+            x = Broadcast(a + 4);
+            c40 = MultiplyAdd(x, b0, c40);
+            c41 = MultiplyAdd(x, b1, c41);
+            x = Broadcast(a + 5);
+            c50 = MultiplyAdd(x, b0, c50);
+            c51 = MultiplyAdd(x, b1, c51);
+            b0 = Vector256.Load(b + 16);
+            b1 = Vector256.Load(b + 24);
+            x = Broadcast(a + 6);
+            c00 = MultiplyAdd(x, b0, c00);
+            c01 = MultiplyAdd(x, b1, c01);
+            x = Broadcast(a + 7);
+            c10 = MultiplyAdd(x, b0, c10);
+            c11 = MultiplyAdd(x, b1, c11);
+            x = Broadcast(a + 8);
+            c20 = MultiplyAdd(x, b0, c20);
+            c21 = MultiplyAdd(x, b1, c21);
+            x = Broadcast(a + 9);
+            c30 = MultiplyAdd(x, b0, c30);
+            c31 = MultiplyAdd(x, b1, c31);
+            x = Broadcast(a + 10);
+            c40 = MultiplyAdd(x, b0, c40);
+            c41 = MultiplyAdd(x, b1, c41);
+            x = Broadcast(a + 11);
+            c50 = MultiplyAdd(x, b0, c50);
+            c51 = MultiplyAdd(x, b1, c51);
+            b0 = Vector256.Load(b + 32);
+            b1 = Vector256.Load(b + 40);
+            x = Broadcast(a + 12);
+            c00 = MultiplyAdd(x, b0, c00);
+            c01 = MultiplyAdd(x, b1, c01);
+            x = Broadcast(a + 13);
+            c10 = MultiplyAdd(x, b0, c10);
+            c11 = MultiplyAdd(x, b1, c11);
+            x = Broadcast(a + 14);
+            c20 = MultiplyAdd(x, b0, c20);
+            c21 = MultiplyAdd(x, b1, c21);
+            x = Broadcast(a + 15);
+            c30 = MultiplyAdd(x, b0, c30);
+            c31 = MultiplyAdd(x, b1, c31);
+            x = Broadcast(a + 16);
+            c40 = MultiplyAdd(x, b0, c40);
+            c41 = MultiplyAdd(x, b1, c41);
+            x = Broadcast(a + 17);
+            c50 = MultiplyAdd(x, b0, c50);
+            c51 = MultiplyAdd(x, b1, c51);
+            b0 = Vector256.Load(b + 48);
+            b1 = Vector256.Load(b + 56);
+            x = Broadcast(a + 18);
+            c00 = MultiplyAdd(x, b0, c00);
+            c01 = MultiplyAdd(x, b1, c01);
+            x = Broadcast(a + 19);
+            c10 = MultiplyAdd(x, b0, c10);
+            c11 = MultiplyAdd(x, b1, c11);
+            x = Broadcast(a + 20);
+            c20 = MultiplyAdd(x, b0, c20);
+            c21 = MultiplyAdd(x, b1, c21);
+            x = Broadcast(a + 21);
+            c30 = MultiplyAdd(x, b0, c30);
+            c31 = MultiplyAdd(x, b1, c31);
+            x = Broadcast(a + 22);
+            c40 = MultiplyAdd(x, b0, c40);
+            c41 = MultiplyAdd(x, b1, c41);
+            x = Broadcast(a + 23);
+            c50 = MultiplyAdd(x, b0, c50);
+            c51 = MultiplyAdd(x, b1, c51);
+            a += 4 * Mr;
+            b += 4 * Nr;
+        }
+
+        for (; p < kc; p++)
+        {
+            b0 = Vector256.Load(b);
+            b1 = Vector256.Load(b + 8);
+            x = Broadcast(a);
             c00 = MultiplyAdd(x, b0, c00);
             c01 = MultiplyAdd(x, b1, c01);
             x = Broadcast(a + 1);
