@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace EmbedClassify.FineTuning;
 
-// The blocked product, after the Goto/BLIS scheme: B is packed once into column panels Nr wide, each block of A (Mc rows
+// The blocked product, after the Goto/BLIS scheme: each depth block of B is packed into column panels Nr wide, each block of A (Mc rows
 // by Kc of depth) into row panels Mr tall, and a register-tile kernel multiplies one A panel by one B panel into an
 // Mr×Nr tile of C. Packing makes every kernel load sequential whatever the operands' layouts, which is how the three
 // public products share one kernel. Pointers rather than spans: the row blocks run on pool threads, which cannot
@@ -63,50 +63,50 @@ internal static unsafe partial class Gemm
         blocks = (m + mc - 1) / mc;
         workers = Math.Min(workers, blocks);
 
-        float[] packedBArray = ArrayPool<float>.Shared.Rent(checked(k * panels * Nr) + AlignmentFloats);
+        // One depth block of B is packed at a time (at most Kc × n floats, not all of B): memory stays bounded when
+        // k is the token count, as in the weight gradient, and the block stays in cache while every row block uses it.
+        float[] packedBArray = ArrayPool<float>.Shared.Rent((Math.Min(k, Kc) * panels * Nr) + AlignmentFloats);
+        float[]? packedAArray = workers == 1 ? ArrayPool<float>.Shared.Rent(PackedALength(mc, k)) : null;
         try
         {
             fixed (float* aPointer = a)
             fixed (float* bPointer = b)
             fixed (float* cPointer = c)
             fixed (float* packedBPointer = packedBArray)
+            fixed (float* packedAPointer = packedAArray)
             {
                 var problem = new Problem(aPointer, bPointer, cPointer, Align(packedBPointer), m, k, n, mc, accumulate, transposeA, transposeB);
-                if (workers == 1)
+                for (int p0 = 0; p0 < k; p0 += Kc)
                 {
-                    problem.PackB(0, panels);
-                    float[] packedA = ArrayPool<float>.Shared.Rent(PackedALength(mc, k));
-                    try
+                    if (workers == 1)
                     {
-                        fixed (float* packedAPointer = packedA)
+                        problem.PackB(p0, 0, panels);
+                        for (int block = 0; block < blocks; block++)
                         {
-                            for (int block = 0; block < blocks; block++)
-                            {
-                                problem.MultiplyRowBlock(block, Align(packedAPointer));
-                            }
+                            problem.MultiplyBlock(block, p0, Align(packedAPointer));
                         }
                     }
-                    finally
+                    else
                     {
-                        ArrayPool<float>.Shared.Return(packedA);
+                        RunParallel(problem, p0, panels, blocks, workers, PackedALength(mc, k));
                     }
-                }
-                else
-                {
-                    RunParallel(problem, panels, blocks, workers, PackedALength(mc, k));
                 }
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(packedBArray);
+            if (packedAArray is not null)
+            {
+                ArrayPool<float>.Shared.Return(packedAArray);
+            }
         }
     }
 
-    private static void RunParallel(Problem problem, int panels, int blocks, int workers, int packedALength)
+    private static void RunParallel(Problem problem, int p0, int panels, int blocks, int workers, int packedALength)
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
-        Parallel.For(0, workers, options, worker => problem.PackB(panels * worker / workers, panels * (worker + 1) / workers));
+        Parallel.For(0, workers, options, worker => problem.PackB(p0, panels * worker / workers, panels * (worker + 1) / workers));
         Parallel.For(
             0,
             blocks,
@@ -116,7 +116,7 @@ internal static unsafe partial class Gemm
             {
                 fixed (float* packedAPointer = packedA)
                 {
-                    problem.MultiplyRowBlock(block, Align(packedAPointer));
+                    problem.MultiplyBlock(block, p0, Align(packedAPointer));
                 }
 
                 return packedA;
@@ -133,64 +133,57 @@ internal static unsafe partial class Gemm
     {
         private int Panels => (n + Nr - 1) / Nr;
 
-        /// <summary>Packs the columns of B panel by panel: for each Kc block, panel <c>j</c> holds Kc rows of Nr floats.</summary>
-        public void PackB(int firstPanel, int endPanel)
+        /// <summary>Packs panels [firstPanel, endPanel) of depths [p0, p0 + Kc) of B: panel <c>j</c> holds kc rows of Nr floats.</summary>
+        public void PackB(int p0, int firstPanel, int endPanel)
         {
-            int panels = Panels;
-            for (int p0 = 0; p0 < k; p0 += Kc)
+            int kc = Math.Min(Kc, k - p0);
+            for (int panel = firstPanel; panel < endPanel; panel++)
             {
-                int kc = Math.Min(Kc, k - p0);
-                for (int panel = firstPanel; panel < endPanel; panel++)
+                float* destination = packedB + ((long)panel * kc * Nr);
+                int j0 = panel * Nr;
+                int columns = Math.Min(Nr, n - j0);
+                if (transposeB)
                 {
-                    float* destination = packedB + ((long)p0 * panels * Nr) + ((long)panel * kc * Nr);
-                    int j0 = panel * Nr;
-                    int columns = Math.Min(Nr, n - j0);
-                    if (transposeB)
-                    {
-                        PackTransposed(b, k, p0, kc, j0, columns, Nr, destination);
-                    }
-                    else
-                    {
-                        PackStraight(b, n, p0, kc, j0, columns, Nr, destination);
-                    }
+                    PackTransposed(b, k, p0, kc, j0, columns, Nr, destination);
+                }
+                else
+                {
+                    PackStraight(b, n, p0, kc, j0, columns, Nr, destination);
                 }
             }
         }
 
-        /// <summary>Multiplies rows [block·mc, block·mc + mc) of A by all of B into those rows of C.</summary>
-        public void MultiplyRowBlock(int block, float* packedA)
+        /// <summary>Adds rows [block·mc, block·mc + mc) of A times the packed depth block of B to those rows of C.</summary>
+        public void MultiplyBlock(int block, int p0, float* packedA)
         {
             int panels = Panels;
             int i0 = block * mc;
             int rows = Math.Min(mc, m - i0);
             int rowPanels = (rows + Mr - 1) / Mr;
+            int kc = Math.Min(Kc, k - p0);
             bool vectorised = Vector256.IsHardwareAccelerated && !ForceScalar;
-            for (int p0 = 0; p0 < k; p0 += Kc)
-            {
-                int kc = Math.Min(Kc, k - p0);
-                PackA(i0, rows, p0, kc, packedA);
+            PackA(i0, rows, p0, kc, packedA);
 
-                // The first depth block writes C, later ones add to it: no separate pass to clear C.
-                bool overwrite = !accumulate && p0 == 0;
-                for (int panel = 0; panel < panels; panel++)
+            // The first depth block writes C, later ones add to it: no separate pass to clear C.
+            bool overwrite = !accumulate && p0 == 0;
+            for (int panel = 0; panel < panels; panel++)
+            {
+                float* bPanel = packedB + ((long)panel * kc * Nr);
+                int j0 = panel * Nr;
+                int columns = Math.Min(Nr, n - j0);
+                for (int rowPanel = 0; rowPanel < rowPanels; rowPanel++)
                 {
-                    float* bPanel = packedB + ((long)p0 * panels * Nr) + ((long)panel * kc * Nr);
-                    int j0 = panel * Nr;
-                    int columns = Math.Min(Nr, n - j0);
-                    for (int rowPanel = 0; rowPanel < rowPanels; rowPanel++)
+                    float* aPanel = packedA + (rowPanel * kc * Mr);
+                    int firstRow = i0 + (rowPanel * Mr);
+                    float* cTile = c + ((long)firstRow * n) + j0;
+                    int tileRows = Math.Min(Mr, m - firstRow);
+                    if (vectorised)
                     {
-                        float* aPanel = packedA + (rowPanel * kc * Mr);
-                        int firstRow = i0 + (rowPanel * Mr);
-                        float* cTile = c + ((long)firstRow * n) + j0;
-                        int tileRows = Math.Min(Mr, m - firstRow);
-                        if (vectorised)
-                        {
-                            Kernel256(aPanel, bPanel, kc, cTile, n, tileRows, columns, overwrite);
-                        }
-                        else
-                        {
-                            KernelScalar(aPanel, bPanel, kc, cTile, n, tileRows, columns, overwrite);
-                        }
+                        Kernel256(aPanel, bPanel, kc, cTile, n, tileRows, columns, overwrite);
+                    }
+                    else
+                    {
+                        KernelScalar(aPanel, bPanel, kc, cTile, n, tileRows, columns, overwrite);
                     }
                 }
             }
@@ -210,6 +203,14 @@ internal static unsafe partial class Gemm
                     {
                         float* target = destination + (start * kc) + (p * Mr);
                         int panelRows = Math.Min(Mr, rows - start);
+                        if (panelRows == Mr)
+                        {
+                            Vector128.Store(Vector128.Load(source + start), target);
+                            target[4] = source[start + 4];
+                            target[5] = source[start + 5];
+                            continue;
+                        }
+
                         int row = 0;
                         for (; row < panelRows; row++)
                         {
