@@ -27,6 +27,8 @@ internal static unsafe partial class Gemm
     private const long ParallelThreshold = 1L << 21;
 
     // Packed buffers are aligned to 32 bytes so no Vector256 load straddles a cache line.
+    // The kernels and packing loops are marked AggressiveOptimization, so a trainer's first calls (before tiered
+    // compilation would recompile them after 30 calls) do not run unoptimised loops over millions of elements.
     private const int AlignmentFloats = 8;
 
     /// <summary>Gets or sets whether the portable kernel runs even where AVX2 is available; tests set it to cover that path.</summary>
@@ -134,6 +136,7 @@ internal static unsafe partial class Gemm
         private int Panels => (n + Nr - 1) / Nr;
 
         /// <summary>Packs panels [firstPanel, endPanel) of depths [p0, p0 + Kc) of B: panel <c>j</c> holds kc rows of Nr floats.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void PackB(int p0, int firstPanel, int endPanel)
         {
             int kc = Math.Min(Kc, k - p0);
@@ -154,6 +157,7 @@ internal static unsafe partial class Gemm
         }
 
         /// <summary>Adds rows [block·mc, block·mc + mc) of A times the packed depth block of B to those rows of C.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void MultiplyBlock(int block, int p0, float* packedA)
         {
             int panels = Panels;
@@ -190,6 +194,7 @@ internal static unsafe partial class Gemm
         }
 
         /// <summary>Packs rows [i0, i0 + rows) of A, depths [p0, p0 + kc), as row panels of Mr floats per depth.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void PackA(int i0, int rows, int p0, int kc, float* destination)
         {
             if (transposeA)
@@ -239,6 +244,7 @@ internal static unsafe partial class Gemm
     /// Packs source[p·stride + j] for p in [p0, p0 + kc) and j in [j0, j0 + count) as kc rows of <paramref name="width"/>
     /// floats, zero beyond <paramref name="count"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackStraight(float* source, int stride, int p0, int kc, int j0, int count, int width, float* destination)
     {
         for (int p = 0; p < kc; p++)
@@ -269,6 +275,7 @@ internal static unsafe partial class Gemm
     /// Packs source[j·stride + p] for p in [p0, p0 + kc) and j in [j0, j0 + count) as kc rows of <paramref name="width"/>
     /// floats, zero beyond <paramref name="count"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTransposed(float* source, int stride, int p0, int kc, int j0, int count, int width, float* destination)
     {
         for (int j = 0; j < width; j++)
@@ -465,6 +472,7 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>The portable kernel: same packed layout and order of sums per element, no SIMD (and no FMA, which x64 would emulate).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelScalar(float* a, float* b, int kc, float* c, int ldc, int rows, int columns, bool overwrite)
     {
         float* tile = stackalloc float[Mr * Nr];
