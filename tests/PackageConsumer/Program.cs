@@ -37,6 +37,38 @@ using (OnnxEmbeddingGenerator embedder = OnnxEmbeddingGenerator.CreateDefault(ne
     Console.WriteLine($"EmbedClassify.Onnx: int8 model '{embeddings[0].ModelId}', {embeddings[0].Vector.Length} dimensions");
 }
 
+// EmbedClassify.FineTuning: a short run (one pair iteration, 3 steps) on the packaged model, the one classifier on the
+// tuned model, saved with the model beside it and loaded back.
+{
+    LabeledExample[] topics =
+    [
+        new("The invoice is attached, payment due in thirty days.", "billing"), new("Your card was charged twice.", "billing"),
+        new("A refund was issued today.", "billing"), new("The striker scored twice.", "sport"),
+        new("The home team won the final.", "sport"), new("She set a marathon record.", "sport"),
+    ];
+    using var tuned = await EmbedClassify.FineTuning.FineTunedClassifier.CreateAsync(
+        topics, new EmbedClassify.FineTuning.FineTuningOptions { PairIterations = 1, BatchSize = 4, MaxSequenceLength = 32 });
+    string tunedPath = Path.Combine(Path.GetTempPath(), $"embedclassify-consumer-{Guid.NewGuid():N}.ecm");
+    try
+    {
+        await tuned.SaveAsync(tunedPath);
+        using var loaded = await EmbedClassify.FineTuning.FineTunedClassifier.LoadAsync(tunedPath);
+        Prediction before = await tuned.Classifier.PredictAsync("The goalkeeper saved a penalty.");
+        Prediction after = await loaded.Classifier.PredictAsync("The goalkeeper saved a penalty.");
+        Check(before.Label == after.Label && before.Score == after.Score, $"FineTuning: saved and loaded predictions differ ({before.Label} vs {after.Label})");
+        Check(tuned.Model.ModelId.StartsWith("all-MiniLM-L6-v2-tuned-", StringComparison.Ordinal), $"FineTuning: model id '{tuned.Model.ModelId}'");
+        Console.WriteLine($"EmbedClassify.FineTuning: {tuned.Model.Summary.Steps} steps, model '{tuned.Model.ModelId}', predicts {after.Label} after save and load");
+    }
+    finally
+    {
+        File.Delete(tunedPath);
+        if (Directory.Exists(tunedPath + ".tuned"))
+        {
+            Directory.Delete(tunedPath + ".tuned", recursive: true);
+        }
+    }
+}
+
 // EmbedClassify.OpenAI: options only; nothing is sent.
 var openAIOptions = new OpenAIEmbeddingGeneratorOptions { Model = "text-embedding-3-small" };
 Console.WriteLine($"EmbedClassify.OpenAI: options for {openAIOptions.Model}");
