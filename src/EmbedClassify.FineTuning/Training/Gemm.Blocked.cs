@@ -34,6 +34,9 @@ internal static unsafe partial class Gemm
     /// <summary>Gets or sets whether the portable kernel runs even where AVX2 is available; tests set it to cover that path.</summary>
     internal static bool ForceScalar { get; set; }
 
+    /// <summary>Gets or sets whether the 128-bit kernel (Arm64's) runs even where AVX2 is available; tests set it to cover that path.</summary>
+    internal static bool ForceVector128 { get; set; }
+
     private static void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate, bool transposeA, bool transposeB)
     {
         if (m == 0 || n == 0)
@@ -165,7 +168,8 @@ internal static unsafe partial class Gemm
             int rows = Math.Min(mc, m - i0);
             int rowPanels = (rows + Mr - 1) / Mr;
             int kc = Math.Min(Kc, k - p0);
-            bool vectorised = Vector256.IsHardwareAccelerated && !ForceScalar;
+            bool vectorised = Vector256.IsHardwareAccelerated && !ForceScalar && !ForceVector128;
+            bool vectorised128 = Vector128.IsHardwareAccelerated && !ForceScalar;
             PackA(i0, rows, p0, kc, packedA);
 
             // The first depth block writes C, later ones add to it: no separate pass to clear C.
@@ -184,6 +188,10 @@ internal static unsafe partial class Gemm
                     if (vectorised)
                     {
                         Kernel256(aPanel, bPanel, kc, cTile, n, tileRows, columns, overwrite);
+                    }
+                    else if (vectorised128)
+                    {
+                        Kernel128(aPanel, bPanel, kc, cTile, n, tileRows, columns, overwrite);
                     }
                     else
                     {
@@ -470,6 +478,86 @@ internal static unsafe partial class Gemm
         low.Store(c);
         high.Store(c + 8);
     }
+
+    // Where 256-bit vectors are not accelerated (Arm64): the same 6×16 tile in 128-bit vectors, 24 accumulators, which
+    // Arm64's 32 vector registers hold (x64 without AVX would spill some, and still beat the scalar kernel).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel128(float* a, float* b, int kc, float* c, int ldc, int rows, int columns, bool overwrite)
+    {
+        Vector128<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector128<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector128<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector128<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector128<float> c40 = default, c41 = default, c42 = default, c43 = default;
+        Vector128<float> c50 = default, c51 = default, c52 = default, c53 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector128<float> b0 = Vector128.Load(b);
+            Vector128<float> b1 = Vector128.Load(b + 4);
+            Vector128<float> b2 = Vector128.Load(b + 8);
+            Vector128<float> b3 = Vector128.Load(b + 12);
+            Vector128<float> x0 = Vector128.Create(a[0]);
+            c00 = Vector128.MultiplyAddEstimate(x0, b0, c00);
+            c01 = Vector128.MultiplyAddEstimate(x0, b1, c01);
+            c02 = Vector128.MultiplyAddEstimate(x0, b2, c02);
+            c03 = Vector128.MultiplyAddEstimate(x0, b3, c03);
+            Vector128<float> x1 = Vector128.Create(a[1]);
+            c10 = Vector128.MultiplyAddEstimate(x1, b0, c10);
+            c11 = Vector128.MultiplyAddEstimate(x1, b1, c11);
+            c12 = Vector128.MultiplyAddEstimate(x1, b2, c12);
+            c13 = Vector128.MultiplyAddEstimate(x1, b3, c13);
+            Vector128<float> x2 = Vector128.Create(a[2]);
+            c20 = Vector128.MultiplyAddEstimate(x2, b0, c20);
+            c21 = Vector128.MultiplyAddEstimate(x2, b1, c21);
+            c22 = Vector128.MultiplyAddEstimate(x2, b2, c22);
+            c23 = Vector128.MultiplyAddEstimate(x2, b3, c23);
+            Vector128<float> x3 = Vector128.Create(a[3]);
+            c30 = Vector128.MultiplyAddEstimate(x3, b0, c30);
+            c31 = Vector128.MultiplyAddEstimate(x3, b1, c31);
+            c32 = Vector128.MultiplyAddEstimate(x3, b2, c32);
+            c33 = Vector128.MultiplyAddEstimate(x3, b3, c33);
+            Vector128<float> x4 = Vector128.Create(a[4]);
+            c40 = Vector128.MultiplyAddEstimate(x4, b0, c40);
+            c41 = Vector128.MultiplyAddEstimate(x4, b1, c41);
+            c42 = Vector128.MultiplyAddEstimate(x4, b2, c42);
+            c43 = Vector128.MultiplyAddEstimate(x4, b3, c43);
+            Vector128<float> x5 = Vector128.Create(a[5]);
+            c50 = Vector128.MultiplyAddEstimate(x5, b0, c50);
+            c51 = Vector128.MultiplyAddEstimate(x5, b1, c51);
+            c52 = Vector128.MultiplyAddEstimate(x5, b2, c52);
+            c53 = Vector128.MultiplyAddEstimate(x5, b3, c53);
+            a += Mr;
+            b += Nr;
+        }
+
+        float* tile = stackalloc float[Mr * Nr];
+        c00.Store(tile + 0);
+        c01.Store(tile + 4);
+        c02.Store(tile + 8);
+        c03.Store(tile + 12);
+        c10.Store(tile + 16);
+        c11.Store(tile + 20);
+        c12.Store(tile + 24);
+        c13.Store(tile + 28);
+        c20.Store(tile + 32);
+        c21.Store(tile + 36);
+        c22.Store(tile + 40);
+        c23.Store(tile + 44);
+        c30.Store(tile + 48);
+        c31.Store(tile + 52);
+        c32.Store(tile + 56);
+        c33.Store(tile + 60);
+        c40.Store(tile + 64);
+        c41.Store(tile + 68);
+        c42.Store(tile + 72);
+        c43.Store(tile + 76);
+        c50.Store(tile + 80);
+        c51.Store(tile + 84);
+        c52.Store(tile + 88);
+        c53.Store(tile + 92);
+        StoreTile(tile, c, ldc, rows, columns, overwrite);
+    }
+
 
     /// <summary>The portable kernel: same packed layout and order of sums per element, no SIMD (and no FMA, which x64 would emulate).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
