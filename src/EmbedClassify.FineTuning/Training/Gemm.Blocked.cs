@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace EmbedClassify.FineTuning;
 
-// The blocked product, after the Goto/BLIS scheme: each depth block of B is packed into column panels Nr wide, each block of A (Mc rows
+// The blocked product, after the Goto/BLIS scheme: B is packed (a slice of depths at a time) into column panels Nr wide, each block of A (Mc rows
 // by Kc of depth) into row panels Mr tall, and a register-tile kernel multiplies one A panel by one B panel into an
 // Mr×Nr tile of C. Packing makes every kernel load sequential whatever the operands' layouts, which is how the three
 // public products share one kernel. Pointers rather than spans: the row blocks run on pool threads, which cannot
@@ -22,6 +22,10 @@ internal static unsafe partial class Gemm
 
     // Rows of a packed A block: Mc × Kc floats (about 120 KB) stay in L2 while every B panel passes over them.
     private const int McMax = 120;
+
+    // Packed B is at most this many floats (16 MB): all of B for MiniLM's weights, so each product needs just two
+    // parallel regions (pack, multiply), and successive slices of depths when k is a long token count.
+    private const long PackedBBudget = 1L << 22;
 
     // Products under this many multiply-adds take about 0.1 ms on one core, not much more than waking pool threads.
     private const long ParallelThreshold = 1L << 21;
@@ -68,9 +72,10 @@ internal static unsafe partial class Gemm
         blocks = (m + mc - 1) / mc;
         workers = Math.Min(workers, blocks);
 
-        // One depth block of B is packed at a time (at most Kc × n floats, not all of B): memory stays bounded when
-        // k is the token count, as in the weight gradient, and the block stays in cache while every row block uses it.
-        float[] packedBArray = ArrayPool<float>.Shared.Rent((Math.Min(k, Kc) * panels * Nr) + AlignmentFloats);
+        // B is packed a slice of depths at a time, a multiple of Kc deep and within PackedBBudget: memory stays bounded
+        // when k is the token count (the weight gradient), and the threads meet only twice per slice.
+        int sliceDepth = (int)Math.Min(k, Math.Max(Kc, PackedBBudget / (panels * Nr) / Kc * Kc));
+        float[] packedBArray = ArrayPool<float>.Shared.Rent((sliceDepth * panels * Nr) + AlignmentFloats);
         float[]? packedAArray = workers == 1 ? ArrayPool<float>.Shared.Rent(PackedALength(mc, k)) : null;
         try
         {
@@ -81,19 +86,20 @@ internal static unsafe partial class Gemm
             fixed (float* packedAPointer = packedAArray)
             {
                 var problem = new Problem(aPointer, bPointer, cPointer, Align(packedBPointer), m, k, n, mc, accumulate, transposeA, transposeB);
-                for (int p0 = 0; p0 < k; p0 += Kc)
+                for (int s0 = 0; s0 < k; s0 += sliceDepth)
                 {
+                    int s1 = Math.Min(k, s0 + sliceDepth);
                     if (workers == 1)
                     {
-                        problem.PackB(p0, 0, panels);
+                        problem.PackB(s0, s1, 0, panels);
                         for (int block = 0; block < blocks; block++)
                         {
-                            problem.MultiplyBlock(block, p0, Align(packedAPointer));
+                            problem.MultiplyBlock(block, s0, s1, Align(packedAPointer));
                         }
                     }
                     else
                     {
-                        RunParallel(problem, p0, panels, blocks, workers, PackedALength(mc, k));
+                        RunParallel(problem, s0, s1, panels, blocks, workers, PackedALength(mc, k));
                     }
                 }
             }
@@ -108,10 +114,10 @@ internal static unsafe partial class Gemm
         }
     }
 
-    private static void RunParallel(Problem problem, int p0, int panels, int blocks, int workers, int packedALength)
+    private static void RunParallel(Problem problem, int s0, int s1, int panels, int blocks, int workers, int packedALength)
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
-        Parallel.For(0, workers, options, worker => problem.PackB(p0, panels * worker / workers, panels * (worker + 1) / workers));
+        Parallel.For(0, workers, options, worker => problem.PackB(s0, s1, panels * worker / workers, panels * (worker + 1) / workers));
         Parallel.For(
             0,
             blocks,
@@ -121,7 +127,7 @@ internal static unsafe partial class Gemm
             {
                 fixed (float* packedAPointer = packedA)
                 {
-                    problem.MultiplyBlock(block, p0, Align(packedAPointer));
+                    problem.MultiplyBlock(block, s0, s1, Align(packedAPointer));
                 }
 
                 return packedA;
@@ -138,14 +144,34 @@ internal static unsafe partial class Gemm
     {
         private int Panels => (n + Nr - 1) / Nr;
 
-        /// <summary>Packs panels [firstPanel, endPanel) of depths [p0, p0 + Kc) of B: panel <c>j</c> holds kc rows of Nr floats.</summary>
+        /// <summary>
+        /// Packs panels [firstPanel, endPanel) of depths [s0, s1) of B: for each Kc block of the slice, panel <c>j</c>
+        /// holds kc rows of Nr floats.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void PackB(int p0, int firstPanel, int endPanel)
+        public void PackB(int s0, int s1, int firstPanel, int endPanel)
         {
-            int kc = Math.Min(Kc, k - p0);
+            for (int p0 = s0; p0 < s1; p0 += Kc)
+            {
+                PackBBlock(s0, p0, Math.Min(Kc, s1 - p0), firstPanel, endPanel);
+            }
+        }
+
+        /// <summary>Adds rows [block·mc, block·mc + mc) of A times depths [s0, s1) of B to those rows of C.</summary>
+        public void MultiplyBlock(int block, int s0, int s1, float* packedA)
+        {
+            for (int p0 = s0; p0 < s1; p0 += Kc)
+            {
+                MultiplyDepthBlock(block, s0, p0, packedA);
+            }
+        }
+
+        private void PackBBlock(int s0, int p0, int kc, int firstPanel, int endPanel)
+        {
+            int panels = Panels;
             for (int panel = firstPanel; panel < endPanel; panel++)
             {
-                float* destination = packedB + ((long)panel * kc * Nr);
+                float* destination = packedB + ((long)(p0 - s0) * panels * Nr) + ((long)panel * kc * Nr);
                 int j0 = panel * Nr;
                 int columns = Math.Min(Nr, n - j0);
                 if (transposeB)
@@ -159,9 +185,8 @@ internal static unsafe partial class Gemm
             }
         }
 
-        /// <summary>Adds rows [block·mc, block·mc + mc) of A times the packed depth block of B to those rows of C.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void MultiplyBlock(int block, int p0, float* packedA)
+        private void MultiplyDepthBlock(int block, int s0, int p0, float* packedA)
         {
             int panels = Panels;
             int i0 = block * mc;
@@ -176,7 +201,7 @@ internal static unsafe partial class Gemm
             bool overwrite = !accumulate && p0 == 0;
             for (int panel = 0; panel < panels; panel++)
             {
-                float* bPanel = packedB + ((long)panel * kc * Nr);
+                float* bPanel = packedB + ((long)(p0 - s0) * panels * Nr) + ((long)panel * kc * Nr);
                 int j0 = panel * Nr;
                 int columns = Math.Min(Nr, n - j0);
                 for (int rowPanel = 0; rowPanel < rowPanels; rowPanel++)

@@ -31,6 +31,7 @@ public class GemmTests
         [130, 385, 33],
         [250, 520, 47],
         [241, 300, 385],
+        [7, 2600, 1601], // packed B over its 16 MB budget: B is packed in two slices of depths
     ];
 
     private static IEnumerable<TestCaseData> Cases()
