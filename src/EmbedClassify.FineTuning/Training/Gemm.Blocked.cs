@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace EmbedClassify.FineTuning;
 
-// The blocked product, after the Goto/BLIS scheme: each depth block of B is packed into column panels Nr wide, each block of A (Mc rows
+// The blocked product, after the Goto/BLIS scheme: B is packed (a slice of depths at a time) into column panels Nr wide, each block of A (Mc rows
 // by Kc of depth) into row panels Mr tall, and a register-tile kernel multiplies one A panel by one B panel into an
 // Mr×Nr tile of C. Packing makes every kernel load sequential whatever the operands' layouts, which is how the three
 // public products share one kernel. Pointers rather than spans: the row blocks run on pool threads, which cannot
@@ -23,6 +23,10 @@ internal static unsafe partial class Gemm
     // Rows of a packed A block: Mc × Kc floats (about 120 KB) stay in L2 while every B panel passes over them.
     private const int McMax = 120;
 
+    // Packed B is at most this many floats (16 MB): all of B for MiniLM's weights, so each product needs just two
+    // parallel regions (pack, multiply), and successive slices of depths when k is a long token count.
+    private const long PackedBBudget = 1L << 22;
+
     // Products under this many multiply-adds take about 0.1 ms on one core, not much more than waking pool threads.
     private const long ParallelThreshold = 1L << 21;
 
@@ -33,6 +37,9 @@ internal static unsafe partial class Gemm
 
     /// <summary>Gets or sets whether the portable kernel runs even where AVX2 is available; tests set it to cover that path.</summary>
     internal static bool ForceScalar { get; set; }
+
+    /// <summary>Gets or sets whether the 128-bit kernel (Arm64's) runs even where AVX2 is available; tests set it to cover that path.</summary>
+    internal static bool ForceVector128 { get; set; }
 
     private static void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate, bool transposeA, bool transposeB)
     {
@@ -65,9 +72,10 @@ internal static unsafe partial class Gemm
         blocks = (m + mc - 1) / mc;
         workers = Math.Min(workers, blocks);
 
-        // One depth block of B is packed at a time (at most Kc × n floats, not all of B): memory stays bounded when
-        // k is the token count, as in the weight gradient, and the block stays in cache while every row block uses it.
-        float[] packedBArray = ArrayPool<float>.Shared.Rent((Math.Min(k, Kc) * panels * Nr) + AlignmentFloats);
+        // B is packed a slice of depths at a time, a multiple of Kc deep and within PackedBBudget: memory stays bounded
+        // when k is the token count (the weight gradient), and the threads meet only twice per slice.
+        int sliceDepth = (int)Math.Min(k, Math.Max(Kc, PackedBBudget / (panels * Nr) / Kc * Kc));
+        float[] packedBArray = ArrayPool<float>.Shared.Rent((sliceDepth * panels * Nr) + AlignmentFloats);
         float[]? packedAArray = workers == 1 ? ArrayPool<float>.Shared.Rent(PackedALength(mc, k)) : null;
         try
         {
@@ -78,19 +86,20 @@ internal static unsafe partial class Gemm
             fixed (float* packedAPointer = packedAArray)
             {
                 var problem = new Problem(aPointer, bPointer, cPointer, Align(packedBPointer), m, k, n, mc, accumulate, transposeA, transposeB);
-                for (int p0 = 0; p0 < k; p0 += Kc)
+                for (int s0 = 0; s0 < k; s0 += sliceDepth)
                 {
+                    int s1 = Math.Min(k, s0 + sliceDepth);
                     if (workers == 1)
                     {
-                        problem.PackB(p0, 0, panels);
+                        problem.PackB(s0, s1, 0, panels);
                         for (int block = 0; block < blocks; block++)
                         {
-                            problem.MultiplyBlock(block, p0, Align(packedAPointer));
+                            problem.MultiplyBlock(block, s0, s1, Align(packedAPointer));
                         }
                     }
                     else
                     {
-                        RunParallel(problem, p0, panels, blocks, workers, PackedALength(mc, k));
+                        RunParallel(problem, s0, s1, panels, blocks, workers, PackedALength(mc, k));
                     }
                 }
             }
@@ -105,10 +114,10 @@ internal static unsafe partial class Gemm
         }
     }
 
-    private static void RunParallel(Problem problem, int p0, int panels, int blocks, int workers, int packedALength)
+    private static void RunParallel(Problem problem, int s0, int s1, int panels, int blocks, int workers, int packedALength)
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
-        Parallel.For(0, workers, options, worker => problem.PackB(p0, panels * worker / workers, panels * (worker + 1) / workers));
+        Parallel.For(0, workers, options, worker => problem.PackB(s0, s1, panels * worker / workers, panels * (worker + 1) / workers));
         Parallel.For(
             0,
             blocks,
@@ -118,7 +127,7 @@ internal static unsafe partial class Gemm
             {
                 fixed (float* packedAPointer = packedA)
                 {
-                    problem.MultiplyBlock(block, p0, Align(packedAPointer));
+                    problem.MultiplyBlock(block, s0, s1, Align(packedAPointer));
                 }
 
                 return packedA;
@@ -135,14 +144,34 @@ internal static unsafe partial class Gemm
     {
         private int Panels => (n + Nr - 1) / Nr;
 
-        /// <summary>Packs panels [firstPanel, endPanel) of depths [p0, p0 + Kc) of B: panel <c>j</c> holds kc rows of Nr floats.</summary>
+        /// <summary>
+        /// Packs panels [firstPanel, endPanel) of depths [s0, s1) of B: for each Kc block of the slice, panel <c>j</c>
+        /// holds kc rows of Nr floats.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void PackB(int p0, int firstPanel, int endPanel)
+        public void PackB(int s0, int s1, int firstPanel, int endPanel)
         {
-            int kc = Math.Min(Kc, k - p0);
+            for (int p0 = s0; p0 < s1; p0 += Kc)
+            {
+                PackBBlock(s0, p0, Math.Min(Kc, s1 - p0), firstPanel, endPanel);
+            }
+        }
+
+        /// <summary>Adds rows [block·mc, block·mc + mc) of A times depths [s0, s1) of B to those rows of C.</summary>
+        public void MultiplyBlock(int block, int s0, int s1, float* packedA)
+        {
+            for (int p0 = s0; p0 < s1; p0 += Kc)
+            {
+                MultiplyDepthBlock(block, s0, p0, packedA);
+            }
+        }
+
+        private void PackBBlock(int s0, int p0, int kc, int firstPanel, int endPanel)
+        {
+            int panels = Panels;
             for (int panel = firstPanel; panel < endPanel; panel++)
             {
-                float* destination = packedB + ((long)panel * kc * Nr);
+                float* destination = packedB + ((long)(p0 - s0) * panels * Nr) + ((long)panel * kc * Nr);
                 int j0 = panel * Nr;
                 int columns = Math.Min(Nr, n - j0);
                 if (transposeB)
@@ -156,23 +185,23 @@ internal static unsafe partial class Gemm
             }
         }
 
-        /// <summary>Adds rows [block·mc, block·mc + mc) of A times the packed depth block of B to those rows of C.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void MultiplyBlock(int block, int p0, float* packedA)
+        private void MultiplyDepthBlock(int block, int s0, int p0, float* packedA)
         {
             int panels = Panels;
             int i0 = block * mc;
             int rows = Math.Min(mc, m - i0);
             int rowPanels = (rows + Mr - 1) / Mr;
             int kc = Math.Min(Kc, k - p0);
-            bool vectorised = Vector256.IsHardwareAccelerated && !ForceScalar;
+            bool vectorised = Vector256.IsHardwareAccelerated && !ForceScalar && !ForceVector128;
+            bool vectorised128 = Vector128.IsHardwareAccelerated && !ForceScalar;
             PackA(i0, rows, p0, kc, packedA);
 
             // The first depth block writes C, later ones add to it: no separate pass to clear C.
             bool overwrite = !accumulate && p0 == 0;
             for (int panel = 0; panel < panels; panel++)
             {
-                float* bPanel = packedB + ((long)panel * kc * Nr);
+                float* bPanel = packedB + ((long)(p0 - s0) * panels * Nr) + ((long)panel * kc * Nr);
                 int j0 = panel * Nr;
                 int columns = Math.Min(Nr, n - j0);
                 for (int rowPanel = 0; rowPanel < rowPanels; rowPanel++)
@@ -184,6 +213,10 @@ internal static unsafe partial class Gemm
                     if (vectorised)
                     {
                         Kernel256(aPanel, bPanel, kc, cTile, n, tileRows, columns, overwrite);
+                    }
+                    else if (vectorised128)
+                    {
+                        Kernel128(aPanel, bPanel, kc, cTile, n, tileRows, columns, overwrite);
                     }
                     else
                     {
@@ -470,6 +503,86 @@ internal static unsafe partial class Gemm
         low.Store(c);
         high.Store(c + 8);
     }
+
+    // Where 256-bit vectors are not accelerated (Arm64): the same 6×16 tile in 128-bit vectors, 24 accumulators, which
+    // Arm64's 32 vector registers hold (x64 without AVX would spill some, and still beat the scalar kernel).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel128(float* a, float* b, int kc, float* c, int ldc, int rows, int columns, bool overwrite)
+    {
+        Vector128<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector128<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector128<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector128<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector128<float> c40 = default, c41 = default, c42 = default, c43 = default;
+        Vector128<float> c50 = default, c51 = default, c52 = default, c53 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector128<float> b0 = Vector128.Load(b);
+            Vector128<float> b1 = Vector128.Load(b + 4);
+            Vector128<float> b2 = Vector128.Load(b + 8);
+            Vector128<float> b3 = Vector128.Load(b + 12);
+            Vector128<float> x0 = Vector128.Create(a[0]);
+            c00 = Vector128.MultiplyAddEstimate(x0, b0, c00);
+            c01 = Vector128.MultiplyAddEstimate(x0, b1, c01);
+            c02 = Vector128.MultiplyAddEstimate(x0, b2, c02);
+            c03 = Vector128.MultiplyAddEstimate(x0, b3, c03);
+            Vector128<float> x1 = Vector128.Create(a[1]);
+            c10 = Vector128.MultiplyAddEstimate(x1, b0, c10);
+            c11 = Vector128.MultiplyAddEstimate(x1, b1, c11);
+            c12 = Vector128.MultiplyAddEstimate(x1, b2, c12);
+            c13 = Vector128.MultiplyAddEstimate(x1, b3, c13);
+            Vector128<float> x2 = Vector128.Create(a[2]);
+            c20 = Vector128.MultiplyAddEstimate(x2, b0, c20);
+            c21 = Vector128.MultiplyAddEstimate(x2, b1, c21);
+            c22 = Vector128.MultiplyAddEstimate(x2, b2, c22);
+            c23 = Vector128.MultiplyAddEstimate(x2, b3, c23);
+            Vector128<float> x3 = Vector128.Create(a[3]);
+            c30 = Vector128.MultiplyAddEstimate(x3, b0, c30);
+            c31 = Vector128.MultiplyAddEstimate(x3, b1, c31);
+            c32 = Vector128.MultiplyAddEstimate(x3, b2, c32);
+            c33 = Vector128.MultiplyAddEstimate(x3, b3, c33);
+            Vector128<float> x4 = Vector128.Create(a[4]);
+            c40 = Vector128.MultiplyAddEstimate(x4, b0, c40);
+            c41 = Vector128.MultiplyAddEstimate(x4, b1, c41);
+            c42 = Vector128.MultiplyAddEstimate(x4, b2, c42);
+            c43 = Vector128.MultiplyAddEstimate(x4, b3, c43);
+            Vector128<float> x5 = Vector128.Create(a[5]);
+            c50 = Vector128.MultiplyAddEstimate(x5, b0, c50);
+            c51 = Vector128.MultiplyAddEstimate(x5, b1, c51);
+            c52 = Vector128.MultiplyAddEstimate(x5, b2, c52);
+            c53 = Vector128.MultiplyAddEstimate(x5, b3, c53);
+            a += Mr;
+            b += Nr;
+        }
+
+        float* tile = stackalloc float[Mr * Nr];
+        c00.Store(tile + 0);
+        c01.Store(tile + 4);
+        c02.Store(tile + 8);
+        c03.Store(tile + 12);
+        c10.Store(tile + 16);
+        c11.Store(tile + 20);
+        c12.Store(tile + 24);
+        c13.Store(tile + 28);
+        c20.Store(tile + 32);
+        c21.Store(tile + 36);
+        c22.Store(tile + 40);
+        c23.Store(tile + 44);
+        c30.Store(tile + 48);
+        c31.Store(tile + 52);
+        c32.Store(tile + 56);
+        c33.Store(tile + 60);
+        c40.Store(tile + 64);
+        c41.Store(tile + 68);
+        c42.Store(tile + 72);
+        c43.Store(tile + 76);
+        c50.Store(tile + 80);
+        c51.Store(tile + 84);
+        c52.Store(tile + 88);
+        c53.Store(tile + 92);
+        StoreTile(tile, c, ldc, rows, columns, overwrite);
+    }
+
 
     /// <summary>The portable kernel: same packed layout and order of sums per element, no SIMD (and no FMA, which x64 would emulate).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

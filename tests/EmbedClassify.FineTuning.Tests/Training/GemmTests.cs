@@ -1,7 +1,7 @@
 namespace EmbedClassify.FineTuning.Tests.Training;
 
 [TestFixture]
-[NonParallelizable] // Some cases switch Gemm.ForceScalar, a process-wide setting.
+[NonParallelizable] // Some cases switch Gemm.ForceScalar or Gemm.ForceVector128, process-wide settings.
 public class GemmTests
 {
     public enum Product
@@ -31,6 +31,7 @@ public class GemmTests
         [130, 385, 33],
         [250, 520, 47],
         [241, 300, 385],
+        [7, 2600, 1601], // packed B over its 16 MB budget: B is packed in two slices of depths
     ];
 
     private static IEnumerable<TestCaseData> Cases()
@@ -64,6 +65,20 @@ public class GemmTests
         finally
         {
             Gemm.ForceScalar = false;
+        }
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Product_MatchesDoublePrecisionProduct_On128BitKernel(Product product, int m, int k, int n, bool accumulate)
+    {
+        Gemm.ForceVector128 = true;
+        try
+        {
+            AssertMatchesReference(product, m, k, n, accumulate);
+        }
+        finally
+        {
+            Gemm.ForceVector128 = false;
         }
     }
 
