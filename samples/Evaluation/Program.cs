@@ -10,7 +10,9 @@ using EmbedClassify.Sqlite;
 using Microsoft.Extensions.AI;
 
 string? dataPath = null;
-bool full = false, compression = false, labelNames = false;
+bool full = false, compression = false, labelNames = false, fineTune = false;
+int maxTest = 500;
+int? trainedLayers = null;
 int repetitions = 20, seed = 0;
 OnnxModelPrecision precision = OnnxModelPrecision.Float32;
 int[] sizes = [1, 2, 5, 10, 32];
@@ -28,9 +30,12 @@ for (int i = 0; i < args.Length; i++)
         case "--seed" when i + 1 < args.Length: seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--n" when i + 1 < args.Length: sizes = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
         case "--cache" when i + 1 < args.Length: cacheDirectory = args[++i]; break;
+        case "--fine-tune": fineTune = true; break;
+        case "--max-test" when i + 1 < args.Length: maxTest = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--trained-layers" when i + 1 < args.Length: trainedLayers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--precision" when i + 1 < args.Length: precision = Enum.Parse<OnnxModelPrecision>(args[++i], ignoreCase: true); break;
         default:
-            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8]");
+            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8] [--fine-tune [--max-test 500] [--trained-layers k]]");
             return 2;
     }
 }
@@ -52,6 +57,13 @@ Console.WriteLine($"Embedded in {stopwatch.Elapsed.TotalSeconds:F1} s ({cache.Hi
 
 int smallest = data.GroupBy(d => d.Label).Min(g => g.Count());
 sizes = [.. sizes.Where(n => n < smallest)];
+
+if (fineTune)
+{
+    // Minutes per draw (training, then embedding the test texts with the tuned model): its own paired comparison.
+    await FineTuneEvaluation.RunAsync(data, generator, sizes, repetitions, seed, maxTest, trainedLayers);
+    return 0;
+}
 
 // The embedding view alone (EmbeddingClassifier), strategy by strategy: the baselines the classifier's defaults beat.
 (string Name, FewShotClassifierOptions Options, bool Transductive)[] methods =

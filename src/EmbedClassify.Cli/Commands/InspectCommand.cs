@@ -38,6 +38,12 @@ internal static class InspectCommand
         Add(table, "Format version", info.SchemaVersion.ToString(CultureInfo.InvariantCulture));
         Add(table, "Created (UTC)", info.CreatedUtc.ToString("u", CultureInfo.InvariantCulture));
         Add(table, "Embedding model", $"{info.Identity.ProviderName}/{info.Identity.ModelId}");
+        if (EmbedClassify.FineTuning.FineTunedModel.IsFineTunedModelId(info.Identity.ModelId))
+        {
+            string folder = EmbedClassify.FineTuning.FineTunedClassifier.ModelFolder(path);
+            Add(table, "Fine-tuned model", Directory.Exists(folder) ? folder : $"{folder} (missing: predict needs it)");
+        }
+
         Add(table, "Dimensions", info.Identity.Dimensions.ToString(CultureInfo.InvariantCulture));
         Add(table, "Views", string.Join(", ", info.Views.Select(v => info.ViewScales.TryGetValue(v, out float scale)
             ? string.Create(CultureInfo.InvariantCulture, $"{v} (x{scale:G4})")

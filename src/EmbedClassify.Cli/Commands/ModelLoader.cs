@@ -1,4 +1,6 @@
 using EmbedClassify.Cli.Arguments;
+using EmbedClassify.FineTuning;
+using EmbedClassify.Onnx;
 using Microsoft.Extensions.AI;
 
 namespace EmbedClassify.Cli.Commands;
@@ -22,6 +24,31 @@ internal static class ModelLoader
         catch (InvalidDataException e)
         {
             throw new CommandException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Returns the generator a saved classifier needs: the fine-tuned model saved beside it when its identity names one,
+    /// <see langword="null"/> (the built-in model) otherwise.
+    /// </summary>
+    public static async Task<OnnxEmbeddingGenerator?> LoadTunedModelAsync(string path, CancellationToken cancellationToken)
+    {
+        ModelInfo info = ReadInfo(path);
+        if (!FineTunedModel.IsFineTunedModelId(info.Identity.ModelId))
+        {
+            return null;
+        }
+
+        string folder = FineTunedClassifier.ModelFolder(path);
+        try
+        {
+            FineTunedModel model = await FineTunedModel.LoadAsync(folder, cancellationToken).ConfigureAwait(false);
+            return model.CreateGenerator();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new CommandException(
+                $"{path}: the model was trained on the fine-tuned model {info.Identity.ModelId}, which should be in '{folder}': {CommandText.FirstSentence(e.Message)}", e);
         }
     }
 

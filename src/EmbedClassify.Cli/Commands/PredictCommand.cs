@@ -61,7 +61,10 @@ internal static class PredictCommand
         }
 
         using EmbeddingSession session = EmbeddingSession.Open(
-            args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag), memoryEntries: 2 * chunkSize);
+            args.Value(EmbeddingSession.CacheOption),
+            args.Flag(EmbeddingSession.NoCacheFlag),
+            memoryEntries: 2 * chunkSize,
+            model: await ModelLoader.LoadTunedModelAsync(modelPath, cancellationToken).ConfigureAwait(false));
         FewShotClassifier classifier = await ModelLoader.LoadAsync(session.Generator, modelPath, cancellationToken).ConfigureAwait(false);
 
         // Standard input is read through its own buffered reader: Console.In takes a lock on every line.

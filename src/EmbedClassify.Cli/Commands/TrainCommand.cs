@@ -1,6 +1,8 @@
 using EmbedClassify.Cli.Arguments;
 using EmbedClassify.Cli.Data;
 using EmbedClassify.Cli.Embedding;
+using EmbedClassify.FineTuning;
+using EmbedClassify.Onnx;
 
 namespace EmbedClassify.Cli.Commands;
 
@@ -21,6 +23,11 @@ internal static class TrainCommand
           --include-texts       store the training texts in the model (they are left out by default, for privacy)
           --unlabeled <file>    unlabelled texts like those to classify (one per line, or JSON lines with "text"):
                                 the class centroids are refined on them
+          --fine-tune           first fine-tune the local model on the examples (SetFit's contrastive step, minutes
+                                on a CPU); the tuned model is saved beside the model file, in <model.ecm>.tuned/,
+                                and 'predict' loads it from there
+          --fine-tune-layers <k>  train only the top k of the model's 6 layers (faster, smaller gains); all by default
+          --pair-iterations <r> pairs each example starts per label and per other label (default 5)
         {ClassifierArguments.Help}
         {EmbeddingSession.Help}
 
@@ -31,8 +38,8 @@ internal static class TrainCommand
         ParsedArguments args = ParsedArguments.Parse(
             "train",
             arguments,
-            [.. ClassifierArguments.ValueOptions, "-o", "--output", "--unlabeled", EmbeddingSession.CacheOption],
-            [.. ClassifierArguments.Flags, "--include-texts", EmbeddingSession.NoCacheFlag]);
+            [.. ClassifierArguments.ValueOptions, "-o", "--output", "--unlabeled", EmbeddingSession.CacheOption, "--fine-tune-layers", "--pair-iterations"],
+            [.. ClassifierArguments.Flags, "--include-texts", EmbeddingSession.NoCacheFlag, "--fine-tune"]);
         if (args.Help)
         {
             Console.Out.Write(Help);
@@ -52,7 +59,25 @@ internal static class TrainCommand
             unlabeled = TextInput.Read(reader, unlabeledPath);
         }
 
-        using EmbeddingSession session = EmbeddingSession.Open(args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag));
+        FineTunedModel? tuned = null;
+        if (args.Flag("--fine-tune"))
+        {
+            var fineTuning = new FineTuningOptions { PairIterations = args.Int("--pair-iterations", FineTuningOptions.DefaultPairIterations, 1) };
+            if (args.Value("--fine-tune-layers") is not null)
+            {
+                int layers = args.Int("--fine-tune-layers", 6, 1);
+                fineTuning.TrainedLayers = layers <= 6 ? layers : throw new UsageException($"train: --fine-tune-layers must be 1 to 6, not {layers}.");
+            }
+
+            tuned = await FineTuneAsync(dataPath, examples, fineTuning, cancellationToken).ConfigureAwait(false);
+        }
+        else if (args.Value("--fine-tune-layers") is not null || args.Value("--pair-iterations") is not null)
+        {
+            throw new UsageException("train: --fine-tune-layers and --pair-iterations apply only with --fine-tune.");
+        }
+
+        using EmbeddingSession session = EmbeddingSession.Open(
+            args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag), model: tuned?.CreateGenerator());
 
         // Embedded here in chunks, with progress, into the session's cache; the classifier then finds every vector there.
         _ = await ChunkedEmbedder.EmbedAsync(session.Generator, [.. examples.Select(e => e.Text), .. unlabeled], cancellationToken).ConfigureAwait(false);
@@ -66,11 +91,57 @@ internal static class TrainCommand
             throw new CommandException($"{dataPath}: {CommandText.FirstSentence(e.Message)}", e);
         }
 
+        if (tuned is not null)
+        {
+            // The tuned model first: a model file is never left without the embedding model it needs.
+            await tuned.SaveAsync(FineTunedClassifier.ModelFolder(output), cancellationToken).ConfigureAwait(false);
+        }
+
         await classifier.SaveAsync(output, args.Flag("--include-texts"), cancellationToken).ConfigureAwait(false);
         EmbeddingClassifier model = classifier.Model;
         Console.Error.WriteLine(
             $"embedclassify: saved {output}: {model.Strategy}, views {string.Join(" + ", classifier.Views.Select(v => v.Name))}, {model.Labels.Count} classes, "
             + $"{model.ExampleCount} examples{(classifier.UnlabeledCount > 0 ? $", {classifier.UnlabeledCount} unlabelled texts" : "")}, {model.Dimensions} dimensions.");
+        if (tuned is not null)
+        {
+            Console.Error.WriteLine($"embedclassify: fine-tuned model {tuned.ModelId} saved in {FineTunedClassifier.ModelFolder(output)}.");
+        }
+
         return 0;
+    }
+
+    private static async Task<FineTunedModel> FineTuneAsync(
+        string dataPath, LabeledExample[] examples, FineTuningOptions options, CancellationToken cancellationToken)
+    {
+        int reported = -1;
+
+        // Reported on the training thread, in step order (Progress<T> would post each report to the thread pool).
+        var progress = new InlineProgress(p =>
+        {
+            // About ten lines a run: each tenth of the steps, and the last.
+            int tenth = p.Step * 10 / p.TotalSteps;
+            if (tenth > reported || p.Step == p.TotalSteps)
+            {
+                reported = tenth;
+                Console.Error.WriteLine($"embedclassify: fine-tuning step {p.Step}/{p.TotalSteps}, loss {p.Loss:F4}, {p.Elapsed.TotalSeconds:F0} s");
+            }
+        });
+
+        try
+        {
+            FineTunedModel model = await FineTunedModel.TrainAsync(examples, options, progress, cancellationToken).ConfigureAwait(false);
+            Console.Error.WriteLine(
+                $"embedclassify: fine-tuned in {model.Summary.Duration.TotalSeconds:F0} s ({model.Summary.Steps} steps, loss {model.Summary.InitialLoss:F3} -> {model.Summary.FinalLoss:F3}).");
+            return model;
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandException($"{dataPath}: {CommandText.FirstSentence(e.Message)}", e);
+        }
+    }
+
+    private sealed class InlineProgress(Action<FineTuningProgress> report) : IProgress<FineTuningProgress>
+    {
+        public void Report(FineTuningProgress value) => report(value);
     }
 }

@@ -36,9 +36,11 @@ internal sealed class EmbeddingSession : IDisposable
     /// <param name="memoryEntries">How many vectors to keep in memory without a cache: every one by default, so that the
     /// vectors embedded with a progress bar are not computed again when the classifier asks for them; a streaming
     /// command needs only its chunks in flight, and must not grow with its input.</param>
-    public static EmbeddingSession Open(string? cachePath, bool noCache, int memoryEntries = int.MaxValue)
+    /// <param name="model">The model to embed with, owned by the session from here on; the built-in one by default. A
+    /// fine-tuned model reports its own id, so its vectors never share cache entries with the built-in model's.</param>
+    public static EmbeddingSession Open(string? cachePath, bool noCache, int memoryEntries = int.MaxValue, OnnxEmbeddingGenerator? model = null)
     {
-        OnnxEmbeddingGenerator model = OnnxEmbeddingGenerator.CreateDefault();
+        model ??= OnnxEmbeddingGenerator.CreateDefault();
         if (noCache)
         {
             return new EmbeddingSession(model, null, new CachingEmbeddingGenerator(model, new InMemoryEmbeddingCacheStore(memoryEntries)));

@@ -48,6 +48,25 @@ public sealed partial class OnnxEmbeddingGenerator
     }
 
     /// <summary>
+    /// Creates a generator for a float32 graph of all-MiniLM-L6-v2's architecture and vocabulary whose weights differ
+    /// (a fine-tuned copy), under its own <paramref name="modelId"/> so its vectors never mix with the original's.
+    /// </summary>
+    internal static OnnxEmbeddingGenerator FromMiniLMGraph(byte[] modelBytes, string modelId, OnnxEmbeddingGeneratorOptions? options)
+    {
+        options = options?.Clone() ?? new OnnxEmbeddingGeneratorOptions();
+        BertWordPieceEncoder encoder = CreateMiniLMEncoder(options.LowerCase, options.MaxSequenceLength);
+        SentenceEmbeddingModel sentenceModel = SentenceEmbeddingModel.Create(modelBytes, options.IntraOpThreads);
+        return new OnnxEmbeddingGenerator(sentenceModel, encoder, options, modelId, providerUri: null);
+    }
+
+    /// <summary>Creates the WordPiece encoder of the built-in model's vocabulary.</summary>
+    internal static BertWordPieceEncoder CreateMiniLMEncoder(bool lowerCase, int maxSequenceLength)
+    {
+        using Stream vocabulary = MiniLMModelFiles.OpenVocabulary();
+        return BertWordPieceEncoder.Create(vocabulary, lowerCase, maxSequenceLength);
+    }
+
+    /// <summary>
     /// Creates a generator for a BERT-family sentence-transformers model exported to ONNX, read
     /// from <c>model.onnx</c> and <c>vocab.txt</c> in <paramref name="modelDirectory"/>.
     /// </summary>

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using EmbedClassify.Onnx;
+
+namespace EmbedClassify.FineTuning;
+
+/// <summary>
+/// SetFit's body step on <see cref="BertWeights"/>: balanced contrastive pairs, cosine-similarity loss, one epoch of
+/// AdamW with sentence-transformers' linear warm-up (the first tenth of the steps) and linear decay to 0.
+/// </summary>
+internal static class SetFitTrainer
+{
+    /// <summary>The fraction of the steps the learning rate warms up over (sentence-transformers' default).</summary>
+    private const double WarmupFraction = 0.1;
+
+    /// <summary>Tunes <paramref name="weights"/> in place.</summary>
+    public static FineTuningSummary Train(
+        BertWeights weights,
+        string[] texts,
+        int[] labels,
+        FineTuningOptions options,
+        IProgress<FineTuningProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        BertConfiguration configuration = weights.Configuration;
+        int[][] ids = Tokenize(texts, options.MaxSequenceLength);
+        SentencePair[] pairs = ContrastivePairs.Generate(labels, options.PairIterations, options.Seed);
+
+        int trainedLayers = options.TrainedLayers ?? configuration.LayerCount;
+        var scope = new BertTrainingScope(configuration, trainedLayers, trainEmbeddings: options.TrainedLayers is null);
+        var cache = new BertActivationCache(configuration);
+        var gradients = new BertGradients(configuration);
+        var optimizer = new AdamW(weights, scope);
+
+        int steps = (pairs.Length + options.BatchSize - 1) / options.BatchSize;
+        int warmup = (int)Math.Ceiling(steps * WarmupFraction);
+        int edge = Math.Max(1, steps / 10);
+        double firstLosses = 0;
+        double lastLosses = 0;
+        var local = new Dictionary<int, int>();
+        var batchIds = new List<int[]>();
+        for (int step = 0; step < steps; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ReadOnlySpan<SentencePair> batch = pairs.AsSpan(step * options.BatchSize, Math.Min(options.BatchSize, pairs.Length - (step * options.BatchSize)));
+
+            // Each text of the step runs once, however many of its pairs use it: the gradients of its pairs meet in
+            // its pooled vector.
+            local.Clear();
+            batchIds.Clear();
+            var batchPairs = new SentencePair[batch.Length];
+            for (int p = 0; p < batch.Length; p++)
+            {
+                batchPairs[p] = new SentencePair(Local(batch[p].First), Local(batch[p].Second), batch[p].Label);
+            }
+
+            TokenBatch tokens = TokenBatch.Create(configuration, [.. batchIds]);
+            var pooled = new float[tokens.Count * configuration.HiddenSize];
+            BertEncoder.ForwardTraining(weights, tokens, scope, cache, pooled);
+            var pooledGradient = new float[pooled.Length];
+            float loss = (float)CosineSimilarityLoss.Compute(pooled, configuration.HiddenSize, batchPairs, pooledGradient);
+
+            gradients.Clear();
+            BertEncoder.Backward(weights, cache, pooledGradient, gradients);
+            optimizer.Step(gradients, (float)(options.LearningRate * LearningRateFactor(step, steps, warmup)));
+
+            if (step < edge)
+            {
+                firstLosses += loss;
+            }
+
+            if (step >= steps - edge)
+            {
+                lastLosses += loss;
+            }
+
+            progress?.Report(new FineTuningProgress(step + 1, steps, loss, clock.Elapsed));
+        }
+
+        return new FineTuningSummary
+        {
+            BaseModelId = OnnxEmbeddingGenerator.DefaultModelId,
+            ExampleCount = texts.Length,
+            LabelCount = labels.Distinct().Count(),
+            Steps = steps,
+            PairIterations = options.PairIterations,
+            LearningRate = options.LearningRate,
+            MaxSequenceLength = options.MaxSequenceLength,
+            TrainedLayers = options.TrainedLayers,
+            Seed = options.Seed,
+            InitialLoss = (float)(firstLosses / edge),
+            FinalLoss = (float)(lastLosses / edge),
+            Duration = clock.Elapsed,
+        };
+
+        int Local(int example)
+        {
+            if (!local.TryGetValue(example, out int index))
+            {
+                local[example] = index = batchIds.Count;
+                batchIds.Add(ids[example]);
+            }
+
+            return index;
+        }
+    }
+
+    /// <summary>
+    /// sentence-transformers' WarmupLinear schedule: step / warmup while warming up (so the first step moves nothing),
+    /// then (steps − step) / (steps − warmup) down to 0.
+    /// </summary>
+    internal static double LearningRateFactor(int step, int steps, int warmup) =>
+        step < warmup
+            ? (double)step / Math.Max(1, warmup)
+            : Math.Max(0, (double)(steps - step) / Math.Max(1, steps - warmup));
+
+    private static int[][] Tokenize(string[] texts, int maxSequenceLength)
+    {
+        var encoder = OnnxEmbeddingGenerator.CreateMiniLMEncoder(lowerCase: true, maxSequenceLength);
+        var ids = new int[texts.Length][];
+        for (int i = 0; i < texts.Length; i++)
+        {
+            ids[i] = encoder.Encode(texts[i]);
+        }
+
+        return ids;
+    }
+}
