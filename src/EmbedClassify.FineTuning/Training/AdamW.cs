@@ -1,3 +1,6 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
 namespace EmbedClassify.FineTuning;
 
 /// <summary>
@@ -16,7 +19,9 @@ namespace EmbedClassify.FineTuning;
 /// </remarks>
 internal sealed class AdamW
 {
+    // Work items of the update: large enough to outweigh scheduling, small enough to spread a layer over the cores.
     private const int RowsPerWordChunk = 256;
+    private const int ElementsPerChunk = 1 << 16;
 
     private readonly BertWeights weights;
     private readonly BertTrainingScope scope;
@@ -191,29 +196,52 @@ internal sealed class AdamW
             }
             else
             {
-                Update(group.Values, gradientValues[g], group.First, group.Second, decay, step);
+                float[] gradient = gradientValues[g];
+                int length = group.Values.Length;
+                int chunks = (length + ElementsPerChunk - 1) / ElementsPerChunk;
+                Parallel.For(0, chunks, chunk =>
+                {
+                    int start = chunk * ElementsPerChunk;
+                    int count = Math.Min(ElementsPerChunk, length - start);
+                    Update(
+                        group.Values.AsSpan(start, count),
+                        gradient.AsSpan(start, count),
+                        group.First.AsSpan(start, count),
+                        group.Second.AsSpan(start, count),
+                        decay,
+                        step);
+                });
             }
         }
 
         return norm;
     }
 
-    private static double SumOfSquares(ReadOnlySpan<float> values)
-    {
-        double sum = 0;
-        foreach (float value in values)
-        {
-            sum += (double)value * value;
-        }
+    // Float sums per span (TensorPrimitives' vector accumulators) added in double: precise enough to clip by.
+    private static double SumOfSquares(ReadOnlySpan<float> values) => TensorPrimitives.SumOfSquares(values);
 
-        return sum;
-    }
-
-    // One torch.optim.AdamW element update (non-amsgrad, non-fused):
+    // One torch.optim.AdamW element update (non-amsgrad, non-fused), eight lanes at a time where vectors are accelerated:
     // p ← p·(1 − lr·wd); m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; p ← p − lr/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + ε).
     private static void Update(Span<float> values, ReadOnlySpan<float> gradient, Span<float> first, Span<float> second, float decay, StepConstants step)
     {
-        for (int i = 0; i < values.Length; i++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            int width = Vector256<float>.Count;
+            for (; i <= values.Length - width; i += width)
+            {
+                Vector256<float> g = Vector256.Create(gradient.Slice(i, width)) * step.Clip;
+                Vector256<float> m = step.Beta1 * Vector256.Create((ReadOnlySpan<float>)first.Slice(i, width)) + (1 - step.Beta1) * g;
+                Vector256<float> v = step.Beta2 * Vector256.Create((ReadOnlySpan<float>)second.Slice(i, width)) + (1 - step.Beta2) * g * g;
+                m.CopyTo(first.Slice(i, width));
+                v.CopyTo(second.Slice(i, width));
+                Vector256<float> p = Vector256.Create((ReadOnlySpan<float>)values.Slice(i, width)) * decay
+                    - step.StepSize * m / (Vector256.Sqrt(v) / step.SecondCorrectionRoot + Vector256.Create(step.Epsilon));
+                p.CopyTo(values.Slice(i, width));
+            }
+        }
+
+        for (; i < values.Length; i++)
         {
             float g = gradient[i] * step.Clip;
             float m = step.Beta1 * first[i] + (1 - step.Beta1) * g;

@@ -120,13 +120,26 @@ internal static partial class BertEncoder
             activationGradient.AsSpan(start * intermediate, count * intermediate),
             activated.AsSpan(start * intermediate, count * intermediate)));
         Span<float> attentionOutputGradient = normGradient.AsSpan(0, hiddenLength);
+
+        // h1 = x̂·γ + β, recomputed as the forward pass computed it rather than kept.
+        float[] attentionOutput = cache.HiddenScratch[6].GetArray(hiddenLength);
+        ReadOnlySpan<float> attentionNormalized = kept.AttentionNormalized.Get(hiddenLength);
+        for (int row = 0; row < tokens; row++)
+        {
+            TensorPrimitives.FusedMultiplyAdd(
+                attentionNormalized.Slice(row * hidden, hidden),
+                weights.AttentionNormScale,
+                weights.AttentionNormBias,
+                attentionOutput.AsSpan(row * hidden, hidden));
+        }
+
         outputGradient.CopyTo(attentionOutputGradient);
         Gemm.MultiplyTransposedB(activationGradient.AsSpan(0, intermediateLength), weights.Intermediate, attentionOutputGradient, tokens, intermediate, hidden, accumulate: true);
         if (train)
         {
             Gemm.MultiplyTransposedA(activated.AsSpan(0, intermediateLength), outputGradient, weightGradients!.Output, intermediate, tokens, hidden, accumulate: true);
             AddColumnSums(outputGradient, tokens, weightGradients.OutputBias);
-            Gemm.MultiplyTransposedA(kept.AttentionOutput.Get(hiddenLength), activationGradient.AsSpan(0, intermediateLength), weightGradients.Intermediate, hidden, tokens, intermediate, accumulate: true);
+            Gemm.MultiplyTransposedA(attentionOutput.AsSpan(0, hiddenLength), activationGradient.AsSpan(0, intermediateLength), weightGradients.Intermediate, hidden, tokens, intermediate, accumulate: true);
             AddColumnSums(activationGradient.AsSpan(0, intermediateLength), tokens, weightGradients.IntermediateBias);
         }
 

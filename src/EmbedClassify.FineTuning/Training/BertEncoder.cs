@@ -41,7 +41,7 @@ internal static partial class BertEncoder
             float[] output = hidden[1];
             foreach (BertLayerWeights layer in weights.Layers)
             {
-                var buffers = new LayerBuffers(input, output, hidden[2], hidden[3], hidden[4], null, hidden[5], null, null, hidden[6], intermediate, intermediate, null, null, hidden[7]);
+                var buffers = new LayerBuffers(input, output, hidden[2], hidden[3], hidden[4], hidden[5], null, null, hidden[6], intermediate, intermediate, null, null, hidden[7]);
                 LayerForward(layer, configuration, batch, buffers);
                 (input, output) = (output, input);
             }
@@ -127,11 +127,10 @@ internal static partial class BertEncoder
                     kept.Query.GetArray(hiddenLength),
                     kept.Key.GetArray(hiddenLength),
                     kept.Value.GetArray(hiddenLength),
-                    kept.Probabilities.GetArray(batch.ScoreCount),
                     kept.Context.GetArray(hiddenLength),
                     kept.AttentionNormalized.GetArray(hiddenLength),
                     kept.AttentionInverseDeviation.GetArray(tokens),
-                    kept.AttentionOutput.GetArray(hiddenLength),
+                    scratch[7].GetArray(hiddenLength),
                     kept.Intermediate.GetArray(intermediateLength),
                     cache.IntermediateScratch[0].GetArray(intermediateLength),
                     kept.OutputNormalized.GetArray(hiddenLength),
@@ -147,7 +146,6 @@ internal static partial class BertEncoder
                     scratch[3].GetArray(hiddenLength),
                     scratch[4].GetArray(hiddenLength),
                     scratch[5].GetArray(hiddenLength),
-                    null,
                     scratch[6].GetArray(hiddenLength),
                     null,
                     null,
@@ -212,7 +210,7 @@ internal static partial class BertEncoder
         Linear(input, weights.Query, weights.QueryBias, buffers.Query, tokens, hidden, hidden);
         Linear(input, weights.Key, weights.KeyBias, buffers.Key, tokens, hidden, hidden);
         Linear(input, weights.Value, weights.ValueBias, buffers.Value, tokens, hidden, hidden);
-        Attention(configuration, batch, buffers.Query, buffers.Key, buffers.Value, buffers.Context, buffers.Probabilities);
+        Attention(configuration, batch, buffers.Query, buffers.Key, buffers.Value, buffers.Context);
 
         Linear(buffers.Context.AsSpan(0, hiddenLength), weights.AttentionOutput, weights.AttentionOutputBias, buffers.Scratch, tokens, hidden, hidden);
         TensorPrimitives.Add(scratch, input, scratch);
@@ -315,7 +313,6 @@ internal static partial class BertEncoder
         float[] Query,
         float[] Key,
         float[] Value,
-        float[]? Probabilities,
         float[] Context,
         float[]? AttentionNormalized,
         float[]? AttentionInverseDeviation,

@@ -1,6 +1,9 @@
 namespace EmbedClassify.FineTuning;
 
-/// <summary>What one layer's forward pass keeps for the backward pass; every buffer is [tokens, width] row-major.</summary>
+/// <summary>
+/// What one layer's forward pass keeps for the backward pass; every buffer is [tokens, width] row-major. The attention
+/// probabilities and the attention LayerNorm's output are not kept: the backward pass recomputes them cheaply.
+/// </summary>
 internal sealed class BertLayerActivations
 {
     /// <summary>Gets the layer's input, [tokens, hidden].</summary>
@@ -15,9 +18,6 @@ internal sealed class BertLayerActivations
     /// <summary>Gets the value projections, [tokens, hidden].</summary>
     public GrowOnlyBuffer Value { get; } = new();
 
-    /// <summary>Gets the attention probabilities, heads × length² per sequence (see <see cref="TokenBatch.ScoreOffsets"/>).</summary>
-    public GrowOnlyBuffer Probabilities { get; } = new();
-
     /// <summary>Gets the attention context (the heads' weighted values, concatenated), [tokens, hidden].</summary>
     public GrowOnlyBuffer Context { get; } = new();
 
@@ -26,9 +26,6 @@ internal sealed class BertLayerActivations
 
     /// <summary>Gets each row's 1/σ of the LayerNorm after attention, [tokens].</summary>
     public GrowOnlyBuffer AttentionInverseDeviation { get; } = new();
-
-    /// <summary>Gets the output of the LayerNorm after attention (the feed-forward input), [tokens, hidden].</summary>
-    public GrowOnlyBuffer AttentionOutput { get; } = new();
 
     /// <summary>Gets the feed-forward pre-activations (GELU's input), [tokens, intermediate].</summary>
     public GrowOnlyBuffer Intermediate { get; } = new();
@@ -41,7 +38,7 @@ internal sealed class BertLayerActivations
 
     /// <summary>Gets the bytes held by this layer's buffers.</summary>
     public long Bytes =>
-        Input.Bytes + Query.Bytes + Key.Bytes + Value.Bytes + Probabilities.Bytes + Context.Bytes
-        + AttentionNormalized.Bytes + AttentionInverseDeviation.Bytes + AttentionOutput.Bytes + Intermediate.Bytes
+        Input.Bytes + Query.Bytes + Key.Bytes + Value.Bytes + Context.Bytes
+        + AttentionNormalized.Bytes + AttentionInverseDeviation.Bytes + Intermediate.Bytes
         + OutputNormalized.Bytes + OutputInverseDeviation.Bytes;
 }

@@ -6,13 +6,11 @@ namespace EmbedClassify.FineTuning;
 /// </summary>
 internal sealed class TokenBatch
 {
-    private TokenBatch(int[] ids, int[] offsets, int[] lengths, int[] scoreOffsets, int scoreCount)
+    private TokenBatch(int[] ids, int[] offsets, int[] lengths)
     {
         Ids = ids;
         Offsets = offsets;
         Lengths = lengths;
-        ScoreOffsets = scoreOffsets;
-        ScoreCount = scoreCount;
     }
 
     /// <summary>Gets every token id of the batch, sequence after sequence.</summary>
@@ -23,12 +21,6 @@ internal sealed class TokenBatch
 
     /// <summary>Gets the token count of each sequence.</summary>
     public int[] Lengths { get; }
-
-    /// <summary>Gets where each sequence's attention probabilities start: heads × length² floats per sequence.</summary>
-    public int[] ScoreOffsets { get; }
-
-    /// <summary>Gets the total attention probabilities of one layer: Σ heads × length².</summary>
-    public int ScoreCount { get; }
 
     /// <summary>Gets the number of sequences.</summary>
     public int Count => Lengths.Length;
@@ -53,9 +45,7 @@ internal sealed class TokenBatch
 
         var offsets = new int[ids.Length];
         var lengths = new int[ids.Length];
-        var scoreOffsets = new int[ids.Length];
         long tokens = 0;
-        long scores = 0;
         for (int s = 0; s < ids.Length; s++)
         {
             int[] sequence = ids[s] ?? throw new ArgumentNullException(nameof(ids), $"Sequence {s} is null.");
@@ -78,13 +68,10 @@ internal sealed class TokenBatch
 
             offsets[s] = (int)tokens;
             lengths[s] = sequence.Length;
-            scoreOffsets[s] = (int)scores;
             tokens += sequence.Length;
-            scores += (long)configuration.HeadCount * sequence.Length * sequence.Length;
         }
 
-        if (tokens * Math.Max(configuration.HiddenSize, configuration.IntermediateSize) > Array.MaxLength
-            || scores > Array.MaxLength)
+        if (tokens * Math.Max(configuration.HiddenSize, configuration.IntermediateSize) > Array.MaxLength)
         {
             throw new ArgumentException("The batch is too large for one pass; split it.", nameof(ids));
         }
@@ -95,6 +82,6 @@ internal sealed class TokenBatch
             ids[s].CopyTo(flat, offsets[s]);
         }
 
-        return new TokenBatch(flat, offsets, lengths, scoreOffsets, (int)scores);
+        return new TokenBatch(flat, offsets, lengths);
     }
 }

@@ -57,4 +57,28 @@ public class ErrorFunctionTests
         Assert.That(output[0], Is.EqualTo(0.8413447461f).Within(2e-7f));
         Assert.That(output[1], Is.EqualTo(-0.1586552539f).Within(2e-7f));
     }
+
+    [Test]
+    public void Gelu_VectorLanes_AgreeWithTheScalarDoublePath()
+    {
+        // 803 values from −8 to 8: every vector lane and a scalar remainder (803 = 100·8 + 3).
+        float[] inputs = Enumerable.Range(0, 803).Select(i => -8f + i * 0.02f).ToArray();
+        var forward = new float[inputs.Length];
+        var gradient = new float[inputs.Length];
+        Array.Fill(gradient, 1f);
+        var recomputed = new float[inputs.Length];
+        Gelu.Forward(inputs, forward);
+        Gelu.Backward(inputs, gradient, recomputed);
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            double x = inputs[i];
+            double cdf = 0.5 * (1 + ErrorFunction.Erf(x / Math.Sqrt(2)));
+            double derivative = cdf + x * Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
+
+            // A few float ulps of the result's scale (|x| for GELU, 1 for its derivative).
+            Assert.That(forward[i], Is.EqualTo(x * cdf).Within(4e-7 * Math.Max(1, Math.Abs(x))), $"GELU({x})");
+            Assert.That(recomputed[i], Is.EqualTo(forward[i]), $"recomputed GELU({x})");
+            Assert.That(gradient[i], Is.EqualTo(derivative).Within(4e-7 * Math.Max(1, Math.Abs(x))), $"GELU'({x})");
+        }
+    }
 }
