@@ -87,7 +87,7 @@ public sealed class FineTunedClassifier : IDisposable
     /// <param name="generatorOptions">Optional settings of the tuned model's generator; no model id, float32 only.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The classifier with its model; the caller disposes it.</returns>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is <see langword="null"/>, empty or white space.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is <see langword="null"/>, empty or white space, or its classifier was not fitted on a fine-tuned model.</exception>
     /// <exception cref="FileNotFoundException">The classifier file or a file of the model folder is missing.</exception>
     /// <exception cref="DirectoryNotFoundException">The model folder is missing.</exception>
     /// <exception cref="InvalidDataException">A file is damaged, or the model's weights are not the ones recorded.</exception>
@@ -101,6 +101,14 @@ public sealed class FineTunedClassifier : IDisposable
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The classifier file '{Path.GetFullPath(path)}' does not exist.", Path.GetFullPath(path));
+        }
+
+        ModelIdentity saved = ModelInfo.Read(path).Identity;
+        if (!FineTunedModel.IsFineTunedModelId(saved.ModelId))
+        {
+            throw new ArgumentException(
+                $"The classifier in '{Path.GetFullPath(path)}' was fitted on {saved.ProviderName}/{saved.ModelId}, not on a fine-tuned model; load it with FewShotClassifier.LoadAsync and a generator of that model.",
+                nameof(path));
         }
 
         FineTunedModel model = await FineTunedModel.LoadAsync(ModelFolder(path), cancellationToken).ConfigureAwait(false);

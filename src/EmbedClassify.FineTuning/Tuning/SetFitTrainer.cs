@@ -12,6 +12,14 @@ internal static class SetFitTrainer
     /// <summary>The fraction of the steps the learning rate warms up over (sentence-transformers' default).</summary>
     private const double WarmupFraction = 0.1;
 
+    /// <summary>
+    /// The most tokens one training pass keeps activations for: the default step (32 texts) at the default 128 tokens.
+    /// A larger step (a longer <see cref="FineTuningOptions.MaxSequenceLength"/> or <see cref="FineTuningOptions.BatchSize"/>)
+    /// is split, so memory stays near the default's (522 MB of activations with every layer training) whatever the
+    /// options, at the price of one extra inference pass over the step.
+    /// </summary>
+    internal const int MaxTokensPerPass = 4096;
+
     /// <summary>Tunes <paramref name="weights"/> in place.</summary>
     public static FineTuningSummary Train(
         BertWeights weights,
@@ -19,7 +27,8 @@ internal static class SetFitTrainer
         int[] labels,
         FineTuningOptions options,
         IProgress<FineTuningProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int maxTokensPerPass = MaxTokensPerPass)
     {
         var clock = Stopwatch.StartNew();
         BertConfiguration configuration = weights.Configuration;
@@ -54,14 +63,8 @@ internal static class SetFitTrainer
                 batchPairs[p] = new SentencePair(Local(batch[p].First), Local(batch[p].Second), batch[p].Label);
             }
 
-            TokenBatch tokens = TokenBatch.Create(configuration, [.. batchIds]);
-            var pooled = new float[tokens.Count * configuration.HiddenSize];
-            BertEncoder.ForwardTraining(weights, tokens, scope, cache, pooled);
-            var pooledGradient = new float[pooled.Length];
-            float loss = (float)CosineSimilarityLoss.Compute(pooled, configuration.HiddenSize, batchPairs, pooledGradient);
-
-            gradients.Clear();
-            BertEncoder.Backward(weights, cache, pooledGradient, gradients);
+            int[][] stepIds = [.. batchIds];
+            float loss = Step(weights, stepIds, batchPairs, scope, cache, gradients, maxTokensPerPass);
             optimizer.Step(gradients, (float)(options.LearningRate * LearningRateFactor(step, steps, warmup)));
 
             if (step < edge)
@@ -103,6 +106,66 @@ internal static class SetFitTrainer
 
             return index;
         }
+    }
+
+    /// <summary>Fills <paramref name="gradients"/> with one step's gradients and returns the step's loss.</summary>
+    private static float Step(
+        BertWeights weights, int[][] ids, SentencePair[] pairs, BertTrainingScope scope, BertActivationCache cache, BertGradients gradients, int maxTokensPerPass)
+    {
+        BertConfiguration configuration = weights.Configuration;
+        int hidden = configuration.HiddenSize;
+        gradients.Clear();
+        TokenBatch tokens = TokenBatch.Create(configuration, ids);
+        var pooled = new float[tokens.Count * hidden];
+        var pooledGradient = new float[pooled.Length];
+        if (tokens.TokenCount <= maxTokensPerPass)
+        {
+            BertEncoder.ForwardTraining(weights, tokens, scope, cache, pooled);
+            float loss = (float)CosineSimilarityLoss.Compute(pooled, hidden, pairs, pooledGradient);
+            BertEncoder.Backward(weights, cache, pooledGradient, gradients);
+            return loss;
+        }
+
+        // The loss couples every text of the step, so its gradient needs all the pooled vectors first: an inference
+        // pass gives them (equal to the training pass's), then each slice of texts runs forward and backward on its
+        // own, its gradients adding up to the whole step's.
+        List<Range> slices = Slices(ids, maxTokensPerPass);
+        foreach (Range range in slices)
+        {
+            BertEncoder.Forward(weights, ids[range]).CopyTo(pooled.AsSpan(range.Start.Value * hidden));
+        }
+
+        float stepLoss = (float)CosineSimilarityLoss.Compute(pooled, hidden, pairs, pooledGradient);
+        foreach (Range range in slices)
+        {
+            TokenBatch slice = TokenBatch.Create(configuration, ids[range]);
+            var slicePooled = new float[slice.Count * hidden];
+            BertEncoder.ForwardTraining(weights, slice, scope, cache, slicePooled);
+            BertEncoder.Backward(weights, cache, pooledGradient.AsSpan(range.Start.Value * hidden, slice.Count * hidden), gradients);
+        }
+
+        return stepLoss;
+    }
+
+    /// <summary>Consecutive runs of texts of at most <paramref name="maxTokens"/> tokens together (a longer text alone).</summary>
+    private static List<Range> Slices(int[][] ids, int maxTokens)
+    {
+        var slices = new List<Range>();
+        int start = 0;
+        while (start < ids.Length)
+        {
+            int end = start;
+            int tokens = 0;
+            while (end < ids.Length && (end == start || tokens + ids[end].Length <= maxTokens))
+            {
+                tokens += ids[end++].Length;
+            }
+
+            slices.Add(start..end);
+            start = end;
+        }
+
+        return slices;
     }
 
     /// <summary>

@@ -52,6 +52,21 @@ public sealed class FineTunedClassifierTests
     }
 
     [Test]
+    public async Task LoadAsync_OfAClassifierFittedOnTheBuiltInModel_ThrowsNamingPath()
+    {
+        string path = Path.Combine(_folder, "plain.ecm");
+        using (OnnxEmbeddingGenerator builtIn = OnnxEmbeddingGenerator.CreateDefault())
+        {
+            FewShotClassifier plain = await FewShotClassifier.CreateAsync(builtIn, FineTuningRunTests.Examples);
+            await plain.SaveAsync(path);
+        }
+
+        ArgumentException? error = await Assert.ThrowsAsync<ArgumentException>(() => FineTunedClassifier.LoadAsync(path));
+        Assert.That(error!.ParamName, Is.EqualTo("path"));
+        Assert.That(error.Message, Does.Contain("all-MiniLM-L6-v2").And.Contain("not on a fine-tuned model"));
+    }
+
+    [Test]
     public void ModelFolder_IsBesideTheClassifierFile()
     {
         Assert.That(FineTunedClassifier.ModelFolder(Path.Combine(_folder, "a.ecm")), Is.EqualTo(Path.Combine(_folder, "a.ecm.tuned")));
