@@ -1,6 +1,6 @@
 // Fine-tunes the local model on a handful of labelled e-mails (SetFit's contrastive step, on this machine's CPU, no
 // network), then compares the one classifier on frozen and tuned embeddings, saves it with its tuned model and loads it
-// back. Usage: dotnet run --project samples/FineTuning -c Release [-- --per-class 8 --test 200 --seed 0]
+// back. Usage: dotnet run --project samples/FineTuning -c Release [-- --per-class 8 --test 100 --seed 0]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -8,7 +8,7 @@ using EmbedClassify;
 using EmbedClassify.FineTuning;
 using EmbedClassify.Onnx;
 
-int perClass = 8, testCount = 200, seed = 0;
+int perClass = 8, testCount = 100, seed = 0;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     int value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
@@ -18,7 +18,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         case "--test": testCount = value; break;
         case "--seed": seed = value; break;
         default:
-            Console.Error.WriteLine("usage: FineTuning [--per-class 8] [--test 200] [--seed 0]");
+            Console.Error.WriteLine("usage: FineTuning [--per-class 8] [--test 100] [--seed 0]");
             return 2;
     }
 }
