@@ -92,23 +92,7 @@ public sealed class FineTunedModel
     /// <exception cref="InvalidDataException">The files are damaged, or the weights are not the ones the description's fingerprint names.</exception>
     public static async Task<FineTunedModel> LoadAsync(string directory, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        string folder = Path.GetFullPath(directory);
-        if (!Directory.Exists(folder))
-        {
-            throw new DirectoryNotFoundException($"The fine-tuned model folder '{folder}' does not exist.");
-        }
-
-        string descriptionPath = Path.Combine(folder, DescriptionFileName);
-        string modelPath = Path.Combine(folder, ModelFileName);
-        foreach (string path in (ReadOnlySpan<string>)[descriptionPath, modelPath])
-        {
-            if (!File.Exists(path))
-            {
-                throw new FileNotFoundException($"The fine-tuned model folder '{folder}' has no '{Path.GetFileName(path)}'.", path);
-            }
-        }
-
+        (string folder, string descriptionPath, string modelPath) = Locate(directory);
         FineTunedModelDescription? description;
         try
         {
@@ -120,20 +104,32 @@ public sealed class FineTunedModel
             throw new InvalidDataException($"'{descriptionPath}' is not a fine-tuned model description.", e);
         }
 
-        if (description?.Fingerprint is not { Length: 64 } || description.Summary is null)
-        {
-            throw new InvalidDataException($"'{descriptionPath}' names no fingerprint or no training summary.");
-        }
-
         byte[] graph = await File.ReadAllBytesAsync(modelPath, cancellationToken).ConfigureAwait(false);
-        string fingerprint = OnnxBertGraph.Fingerprint(OnnxBertGraph.Parse(graph).ReadWeights());
-        if (!string.Equals(fingerprint, description.Fingerprint, StringComparison.OrdinalIgnoreCase))
+        return Verify(folder, descriptionPath, modelPath, description, graph);
+    }
+
+    /// <summary>Loads a model saved by <see cref="SaveAsync"/>, like <see cref="LoadAsync"/>, synchronously.</summary>
+    /// <param name="directory">The folder the model was saved to.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is <see langword="null"/>, empty or white space.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">A file of the saved model is missing.</exception>
+    /// <exception cref="InvalidDataException">The files are damaged, or the weights are not the ones the description's fingerprint names.</exception>
+    public static FineTunedModel Load(string directory)
+    {
+        (string folder, string descriptionPath, string modelPath) = Locate(directory);
+        FineTunedModelDescription? description;
+        try
         {
-            throw new InvalidDataException(
-                $"The weights in '{modelPath}' are not the ones '{DescriptionFileName}' names (fingerprint {fingerprint[..16]}…, expected {description.Fingerprint[..Math.Min(16, description.Fingerprint.Length)]}…): the file was changed or damaged.");
+            using FileStream stream = File.OpenRead(descriptionPath);
+            description = JsonSerializer.Deserialize(stream, FineTuningJsonContext.Default.FineTunedModelDescription);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{descriptionPath}' is not a fine-tuned model description.", e);
         }
 
-        return new FineTunedModel(graph, fingerprint, description.Summary);
+        return Verify(folder, descriptionPath, modelPath, description, File.ReadAllBytes(modelPath));
     }
 
     /// <summary>
@@ -200,6 +196,45 @@ public sealed class FineTunedModel
 
     internal static FineTunedModel FromGraph(byte[] graph, BertWeights weights, FineTuningSummary summary) =>
         new(graph, OnnxBertGraph.Fingerprint(weights), summary);
+
+    private static (string Folder, string DescriptionPath, string ModelPath) Locate(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        string folder = Path.GetFullPath(directory);
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"The fine-tuned model folder '{folder}' does not exist.");
+        }
+
+        string descriptionPath = Path.Combine(folder, DescriptionFileName);
+        string modelPath = Path.Combine(folder, ModelFileName);
+        foreach (string path in (ReadOnlySpan<string>)[descriptionPath, modelPath])
+        {
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"The fine-tuned model folder '{folder}' has no '{Path.GetFileName(path)}'.", path);
+            }
+        }
+
+        return (folder, descriptionPath, modelPath);
+    }
+
+    private static FineTunedModel Verify(string folder, string descriptionPath, string modelPath, FineTunedModelDescription? description, byte[] graph)
+    {
+        if (description?.Fingerprint is not { Length: 64 } || description.Summary is null)
+        {
+            throw new InvalidDataException($"'{descriptionPath}' names no fingerprint or no training summary.");
+        }
+
+        string fingerprint = OnnxBertGraph.Fingerprint(OnnxBertGraph.Parse(graph).ReadWeights());
+        if (!string.Equals(fingerprint, description.Fingerprint, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException(
+                $"The weights in '{modelPath}' are not the ones '{DescriptionFileName}' in '{folder}' names (fingerprint {fingerprint[..16]}…, expected {description.Fingerprint[..16]}…): the file was changed or damaged.");
+        }
+
+        return new FineTunedModel(graph, fingerprint, description.Summary);
+    }
 
     internal static (string[] Texts, int[] Labels, int ClassCount) ReadExamples(IEnumerable<LabeledExample> examples, string parameterName)
     {
