@@ -21,17 +21,19 @@ internal static class FineTuneEvaluation
         int draws,
         int seed,
         int maxTest,
-        int? trainedLayers)
+        int? trainedLayers,
+        int pairIterations)
     {
         string[] labels = [.. data.Select(d => d.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        Console.WriteLine($"Fine-tuning vs frozen (classifier defaults), {draws} draws, seed {seed}, at most {maxTest} test texts a draw, trained layers: {trainedLayers?.ToString(CultureInfo.InvariantCulture) ?? "all + embeddings"}.");
+        Console.WriteLine($"Fine-tuning vs frozen (classifier defaults), {draws} draws, seed {seed}, at most {maxTest} test texts a draw, trained layers: {trainedLayers?.ToString(CultureInfo.InvariantCulture) ?? "all + embeddings"}, R = {pairIterations}.");
         foreach (int n in sizes)
         {
             var differences = new List<double>();
             double frozenSum = 0, tunedSum = 0, trainSeconds = 0;
             for (int draw = 0; draw < draws; draw++)
             {
-                var random = new Random(HashCode.Combine(seed, n, draw));
+                // Not HashCode.Combine: it is seeded per process, and the draws must be the same in every run.
+                var random = new Random(unchecked((seed * 1_000_003) + (n * 1_009) + draw));
                 var train = new List<LabeledExample>();
                 var rest = new List<LabeledExample>();
                 foreach (string label in labels)
@@ -48,7 +50,7 @@ internal static class FineTuneEvaluation
 
                 double frozenAccuracy = await AccuracyAsync(frozen, train, test);
                 var clock = Stopwatch.StartNew();
-                FineTunedModel model = await FineTunedModel.TrainAsync(train, new FineTuningOptions { Seed = draw, TrainedLayers = trainedLayers });
+                FineTunedModel model = await FineTunedModel.TrainAsync(train, new FineTuningOptions { Seed = draw, TrainedLayers = trainedLayers, PairIterations = pairIterations });
                 double seconds = clock.Elapsed.TotalSeconds;
                 using OnnxEmbeddingGenerator tuned = model.CreateGenerator();
                 double tunedAccuracy = await AccuracyAsync(tuned, train, test);

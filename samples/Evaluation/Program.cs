@@ -13,6 +13,7 @@ string? dataPath = null;
 bool full = false, compression = false, labelNames = false, fineTune = false;
 int maxTest = 500;
 int? trainedLayers = null;
+int pairIterations = EmbedClassify.FineTuning.FineTuningOptions.DefaultPairIterations;
 int repetitions = 20, seed = 0;
 OnnxModelPrecision precision = OnnxModelPrecision.Float32;
 int[] sizes = [1, 2, 5, 10, 32];
@@ -33,9 +34,10 @@ for (int i = 0; i < args.Length; i++)
         case "--fine-tune": fineTune = true; break;
         case "--max-test" when i + 1 < args.Length: maxTest = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--trained-layers" when i + 1 < args.Length: trainedLayers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--pair-iterations" when i + 1 < args.Length: pairIterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--precision" when i + 1 < args.Length: precision = Enum.Parse<OnnxModelPrecision>(args[++i], ignoreCase: true); break;
         default:
-            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8] [--fine-tune [--max-test 500] [--trained-layers k]]");
+            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8] [--fine-tune [--max-test 500] [--trained-layers k] [--pair-iterations 5]]");
             return 2;
     }
 }
@@ -61,7 +63,7 @@ sizes = [.. sizes.Where(n => n < smallest)];
 if (fineTune)
 {
     // Minutes per draw (training, then embedding the test texts with the tuned model): its own paired comparison.
-    await FineTuneEvaluation.RunAsync(data, generator, sizes, repetitions, seed, maxTest, trainedLayers);
+    await FineTuneEvaluation.RunAsync(data, generator, sizes, repetitions, seed, maxTest, trainedLayers, pairIterations);
     return 0;
 }
 
