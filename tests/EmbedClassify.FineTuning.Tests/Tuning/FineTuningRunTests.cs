@@ -76,6 +76,19 @@ public sealed class FineTuningRunTests
     }
 
     [Test]
+    public async Task TrainAsync_FromEightThreadsAtOnce_GivesEachTheWeightsOfARunAlone()
+    {
+        // The matrix kernels, attention and optimizer split work across threads; none may share state between runs or
+        // make the sums depend on scheduling.
+        var options = new FineTuningOptions { PairIterations = 1, BatchSize = 8, MaxSequenceLength = 16, Seed = 5 };
+        FineTunedModel alone = await FineTunedModel.TrainAsync(Examples, options);
+
+        FineTunedModel[] together = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => FineTunedModel.TrainAsync(Examples, options))));
+
+        Assert.That(together.Select(m => m.Fingerprint), Has.All.EqualTo(alone.Fingerprint));
+    }
+
+    [Test]
     public async Task TrainAsync_TopLayersOnly_LeavesTheLowerLayersAndEmbeddingsUnchanged()
     {
         FineTuningOptions options = ShortRun.Clone();
