@@ -28,6 +28,7 @@ internal static class TrainCommand
                                 and 'predict' loads it from there
           --fine-tune-layers <k>  train only the top k of the model's 6 layers (faster, smaller gains); all by default
           --pair-iterations <r> pairs each example starts per label and per other label (default 5)
+          --max-steps <n>       stop fine-tuning after n steps (a random part of the pairs), to bound its time
         {ClassifierArguments.Help}
         {EmbeddingSession.Help}
 
@@ -38,7 +39,7 @@ internal static class TrainCommand
         ParsedArguments args = ParsedArguments.Parse(
             "train",
             arguments,
-            [.. ClassifierArguments.ValueOptions, "-o", "--output", "--unlabeled", EmbeddingSession.CacheOption, "--fine-tune-layers", "--pair-iterations"],
+            [.. ClassifierArguments.ValueOptions, "-o", "--output", "--unlabeled", EmbeddingSession.CacheOption, "--fine-tune-layers", "--pair-iterations", "--max-steps"],
             [.. ClassifierArguments.Flags, "--include-texts", EmbeddingSession.NoCacheFlag, "--fine-tune"]);
         if (args.Help)
         {
@@ -69,11 +70,16 @@ internal static class TrainCommand
                 fineTuning.TrainedLayers = layers <= 6 ? layers : throw new UsageException($"train: --fine-tune-layers must be 1 to 6, not {layers}.");
             }
 
+            if (args.Value("--max-steps") is not null)
+            {
+                fineTuning.MaxSteps = args.Int("--max-steps", 1, 1);
+            }
+
             tuned = await FineTuneAsync(dataPath, examples, fineTuning, cancellationToken).ConfigureAwait(false);
         }
-        else if (args.Value("--fine-tune-layers") is not null || args.Value("--pair-iterations") is not null)
+        else if (args.Value("--fine-tune-layers") is not null || args.Value("--pair-iterations") is not null || args.Value("--max-steps") is not null)
         {
-            throw new UsageException("train: --fine-tune-layers and --pair-iterations apply only with --fine-tune.");
+            throw new UsageException("train: --fine-tune-layers, --pair-iterations and --max-steps apply only with --fine-tune.");
         }
 
         using EmbeddingSession session = EmbeddingSession.Open(

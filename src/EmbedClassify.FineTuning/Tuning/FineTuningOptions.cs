@@ -24,6 +24,7 @@ public sealed class FineTuningOptions
     private int _maxSequenceLength = DefaultMaxSequenceLength;
     private int _batchSize = DefaultBatchSize;
     private int? _trainedLayers;
+    private int? _maxSteps;
 
     /// <summary>
     /// Gets or sets R: each example starts R pairs with its own label and R with another, so a run has
@@ -108,6 +109,26 @@ public sealed class FineTuningOptions
             }
 
             _trainedLayers = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the most optimizer steps a run takes: with many examples, 2 × R × examples ÷ batch steps can take
+    /// hours, and a cap keeps a random part of the (shuffled) pairs, every example still starting its share on average.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: every pair, one epoch.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int? MaxSteps
+    {
+        get => _maxSteps;
+        set
+        {
+            if (value is { } steps)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1, nameof(value));
+            }
+
+            _maxSteps = value;
         }
     }
 

@@ -41,6 +41,12 @@ internal static class SetFitTrainer
         var gradients = new BertGradients(configuration);
         var optimizer = new AdamW(weights, scope);
 
+        if (options.MaxSteps is { } maxSteps && (long)maxSteps * options.BatchSize < pairs.Length)
+        {
+            // The pairs are shuffled, so the first ones are a random part of them.
+            pairs = pairs[..(maxSteps * options.BatchSize)];
+        }
+
         int steps = (pairs.Length + options.BatchSize - 1) / options.BatchSize;
         int warmup = (int)Math.Ceiling(steps * WarmupFraction);
         int edge = Math.Max(1, steps / 10);

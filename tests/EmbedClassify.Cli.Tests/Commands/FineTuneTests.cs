@@ -65,6 +65,8 @@ public sealed class FineTuneTests
     [TestCase("--fine-tune", "--fine-tune-layers", "7")]
     [TestCase("--pair-iterations", "2")]
     [TestCase("--fine-tune-layers", "2")]
+    [TestCase("--max-steps", "2")]
+    [TestCase("--fine-tune", "--max-steps", "0")]
     public async Task Train_BadFineTuneArguments_AreUsageErrors(params string[] extra)
     {
         ToolProcess.Result result = await _workspace.RunAsync(["train", "data.csv", "-o", "bad.ecm", "--no-cache", .. extra]);

@@ -40,6 +40,11 @@ public sealed class FineTuningOptionsTests
     public void TrainedLayers_OutOfRange_Throws(int value) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new FineTuningOptions().TrainedLayers = value);
 
+    [TestCase(0)]
+    [TestCase(-3)]
+    public void MaxSteps_BelowOne_Throws(int value) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FineTuningOptions().MaxSteps = value);
+
     [Test]
     public void Clone_IsIndependent()
     {

@@ -76,6 +76,19 @@ public sealed class FineTuningRunTests
     }
 
     [Test]
+    public async Task TrainAsync_WithMaxSteps_StopsThere()
+    {
+        FineTuningOptions options = ShortRun.Clone();
+        options.MaxSteps = 3;
+        var reports = new List<FineTuningProgress>();
+
+        FineTunedModel capped = await FineTunedModel.TrainAsync(Examples, options, new InlineProgress(reports.Add));
+
+        Assert.That(capped.Summary.Steps, Is.EqualTo(3));
+        Assert.That(reports.Select(r => (r.Step, r.TotalSteps)), Is.EqualTo(new[] { (1, 3), (2, 3), (3, 3) }));
+    }
+
+    [Test]
     public async Task TrainAsync_FromEightThreadsAtOnce_GivesEachTheWeightsOfARunAlone()
     {
         // The matrix kernels, attention and optimizer split work across threads; none may share state between runs or
