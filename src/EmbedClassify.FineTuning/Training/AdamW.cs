@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace EmbedClassify.FineTuning;
 
 /// <summary>
-/// AdamW as torch.optim.AdamW computes it (decoupled weight decay, bias-corrected moments), with the parameter groups
+/// AdamW as torch.optim.AdamW computes it (decoupled weight decay, bias-corrected moments), with the parameter _groups
 /// of sentence-transformers (no weight decay on biases and LayerNorm parameters) and its global gradient-norm clipping
 /// (torch.nn.utils.clip_grad_norm_). Moments exist only for the parameters the scope trains.
 /// </summary>
@@ -23,14 +23,14 @@ internal sealed class AdamW
     private const int RowsPerWordChunk = 256;
     private const int ElementsPerChunk = 1 << 16;
 
-    private readonly BertWeights weights;
-    private readonly BertTrainingScope scope;
-    private readonly List<Group> groups = [];
-    private readonly int hidden;
-    private readonly int[] wordSlots;
-    private readonly List<int> wordRows = [];
-    private float[] wordFirstMoment = [];
-    private float[] wordSecondMoment = [];
+    private readonly BertWeights _weights;
+    private readonly BertTrainingScope _scope;
+    private readonly List<Group> _groups = [];
+    private readonly int _hidden;
+    private readonly int[] _wordSlots;
+    private readonly List<int> _wordRows = [];
+    private float[] _wordFirstMoment = [];
+    private float[] _wordSecondMoment = [];
 
     /// <summary>Initializes a new instance of the <see cref="AdamW"/> class for the parameters of <paramref name="weights"/> that <paramref name="scope"/> trains.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="weights"/> or <paramref name="scope"/> is null.</exception>
@@ -69,21 +69,21 @@ internal sealed class AdamW
             throw new ArgumentException("The scope was made for another configuration.", nameof(scope));
         }
 
-        this.weights = weights;
-        this.scope = scope;
+        _weights = weights;
+        _scope = scope;
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
         WeightDecay = weightDecay;
         MaxGradientNorm = maxGradientNorm;
-        hidden = weights.Configuration.HiddenSize;
-        wordSlots = scope.TrainEmbeddings ? new int[weights.Configuration.VocabularySize] : [];
+        _hidden = weights.Configuration.HiddenSize;
+        _wordSlots = scope.TrainEmbeddings ? new int[weights.Configuration.VocabularySize] : [];
         foreach ((string name, float[] values) in scope.TrainedParameters(weights))
         {
             // sentence-transformers' no_decay list: "bias", "LayerNorm.bias", "LayerNorm.weight".
             bool decay = !name.Contains("bias", StringComparison.Ordinal) && !name.Contains("LayerNorm", StringComparison.Ordinal);
             bool sparse = ReferenceEquals(values, weights.WordEmbeddings);
-            groups.Add(new Group(name, values, decay, sparse ? [] : new float[values.Length], sparse ? [] : new float[values.Length]));
+            _groups.Add(new Group(name, values, decay, sparse ? [] : new float[values.Length], sparse ? [] : new float[values.Length]));
         }
     }
 
@@ -106,11 +106,11 @@ internal sealed class AdamW
     public int StepCount { get; private set; }
 
     /// <summary>Gets the names of the parameters that are updated, with whether weight decay applies to each.</summary>
-    public IEnumerable<(string Name, bool Decayed)> Groups => groups.Select(group => (group.Name, group.Decay));
+    public IEnumerable<(string Name, bool Decayed)> Groups => _groups.Select(group => (group.Name, group.Decay));
 
     /// <summary>Gets the bytes of optimizer state held (both moments).</summary>
-    public long MomentBytes => groups.Sum(group => 2L * group.First.Length * sizeof(float))
-        + 2L * (wordFirstMoment.Length + (long)wordSlots.Length) * sizeof(float);
+    public long MomentBytes => _groups.Sum(group => 2L * group.First.Length * sizeof(float))
+        + 2L * (_wordFirstMoment.Length + (long)_wordSlots.Length) * sizeof(float);
 
     /// <summary>
     /// Clips the gradients to the global norm <see cref="MaxGradientNorm"/> (as clip_grad_norm_: scaled by
@@ -129,26 +129,26 @@ internal sealed class AdamW
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "Must be zero or positive and finite.");
         }
 
-        if (gradients.Values.Configuration != weights.Configuration)
+        if (gradients.Values.Configuration != _weights.Configuration)
         {
             throw new ArgumentException("The gradients were made for another configuration.", nameof(gradients));
         }
 
-        float[][] gradientValues = scope.TrainedParameters(gradients.Values).Select(parameter => parameter.Values).ToArray();
+        float[][] gradientValues = _scope.TrainedParameters(gradients.Values).Select(parameter => parameter.Values).ToArray();
         foreach (int row in gradients.TouchedWordRows)
         {
             AddWordRow(row);
         }
 
         double squares = 0;
-        for (int g = 0; g < groups.Count; g++)
+        for (int g = 0; g < _groups.Count; g++)
         {
-            if (groups[g].First.Length == 0)
+            if (_groups[g].First.Length == 0)
             {
                 // Word embeddings: rows without a gradient contribute nothing to the norm.
                 foreach (int row in gradients.TouchedWordRows)
                 {
-                    squares += SumOfSquares(gradientValues[g].AsSpan(row * hidden, hidden));
+                    squares += SumOfSquares(gradientValues[g].AsSpan(row * _hidden, _hidden));
                 }
             }
             else
@@ -169,26 +169,26 @@ internal sealed class AdamW
             Epsilon,
             (float)(learningRate / (1 - Math.Pow(Beta1, StepCount))),
             (float)Math.Sqrt(1 - Math.Pow(Beta2, StepCount)));
-        for (int g = 0; g < groups.Count; g++)
+        for (int g = 0; g < _groups.Count; g++)
         {
-            Group group = groups[g];
+            Group group = _groups[g];
             float decay = group.Decay ? 1f - learningRate * WeightDecay : 1f;
             if (group.First.Length == 0)
             {
                 float[] gradient = gradientValues[g];
-                int rows = wordRows.Count;
+                int rows = _wordRows.Count;
                 int chunks = (rows + RowsPerWordChunk - 1) / RowsPerWordChunk;
                 Parallel.For(0, chunks, chunk =>
                 {
                     int end = Math.Min(rows, (chunk + 1) * RowsPerWordChunk);
                     for (int slot = chunk * RowsPerWordChunk; slot < end; slot++)
                     {
-                        int row = wordRows[slot];
+                        int row = _wordRows[slot];
                         Update(
-                            group.Values.AsSpan(row * hidden, hidden),
-                            gradient.AsSpan(row * hidden, hidden),
-                            wordFirstMoment.AsSpan(slot * hidden, hidden),
-                            wordSecondMoment.AsSpan(slot * hidden, hidden),
+                            group.Values.AsSpan(row * _hidden, _hidden),
+                            gradient.AsSpan(row * _hidden, _hidden),
+                            _wordFirstMoment.AsSpan(slot * _hidden, _hidden),
+                            _wordSecondMoment.AsSpan(slot * _hidden, _hidden),
                             decay,
                             step);
                     }
@@ -254,20 +254,20 @@ internal sealed class AdamW
 
     private void AddWordRow(int row)
     {
-        // Slots are 1-based in wordSlots so that the array's zeros mean "no moments yet".
-        if (wordSlots[row] != 0)
+        // Slots are 1-based in _wordSlots so that the array's zeros mean "no moments yet".
+        if (_wordSlots[row] != 0)
         {
             return;
         }
 
-        wordRows.Add(row);
-        wordSlots[row] = wordRows.Count;
-        int needed = wordRows.Count * hidden;
-        if (wordFirstMoment.Length < needed)
+        _wordRows.Add(row);
+        _wordSlots[row] = _wordRows.Count;
+        int needed = _wordRows.Count * _hidden;
+        if (_wordFirstMoment.Length < needed)
         {
-            int length = Math.Max(needed, 2 * wordFirstMoment.Length);
-            Array.Resize(ref wordFirstMoment, length);
-            Array.Resize(ref wordSecondMoment, length);
+            int length = Math.Max(needed, 2 * _wordFirstMoment.Length);
+            Array.Resize(ref _wordFirstMoment, length);
+            Array.Resize(ref _wordSecondMoment, length);
         }
     }
 
