@@ -61,7 +61,7 @@ internal static class FineTuneEvaluation
                 tunedSum += tunedAccuracy;
                 trainSeconds += seconds;
                 Console.WriteLine(
-                    $"  n = {n,2} draw {draw}: frozen {frozenAccuracy:F3} → tuned {tunedAccuracy:F3} ({tunedAccuracy - frozenAccuracy:+0.000;-0.000}), "
+                    $"  n = {n,2} draw {draw}: frozen {frozenAccuracy:F3} → tuned {tunedAccuracy:F3} ({Signed(tunedAccuracy - frozenAccuracy)}), "
                     + $"{model.Summary.Steps} steps in {seconds:F0} s, loss {model.Summary.InitialLoss:F3} → {model.Summary.FinalLoss:F3}, "
                     + $"{test.Length} test texts embedded in {embedSeconds:F0} s, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB");
             }
@@ -70,7 +70,7 @@ internal static class FineTuneEvaluation
             double sd = Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / Math.Max(1, differences.Count - 1));
             double half = TCritical(differences.Count - 1) * sd / Math.Sqrt(differences.Count);
             Console.WriteLine(
-                $"n = {n}: frozen {frozenSum / draws:F3}, tuned {tunedSum / draws:F3}, paired difference {mean:+0.000;-0.000} [{mean - half:+0.000;-0.000}, {mean + half:+0.000;-0.000}], "
+                $"n = {n}: frozen {frozenSum / draws:F3}, tuned {tunedSum / draws:F3}, paired difference {Signed(mean)} [{Signed(mean - half)}, {Signed(mean + half)}], "
                 + $"training {trainSeconds / draws:F0} s a draw");
         }
     }
@@ -86,6 +86,13 @@ internal static class FineTuneEvaluation
         }
 
         return (double)correct / test.Length;
+    }
+
+    /// <summary>Three decimals with a sign; a value that rounds to zero prints as +0.000 (a custom format gave "-+0.000").</summary>
+    private static string Signed(double value)
+    {
+        double rounded = Math.Round(value, 3);
+        return (rounded == 0 ? 0 : rounded).ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
     }
 
     private static double TCritical(int degrees) => degrees switch
