@@ -15,6 +15,12 @@ internal static class ModelLoader
         {
             return await FewShotClassifier.LoadAsync(generator, path, cancellationToken).ConfigureAwait(false);
         }
+        catch (EmbeddingModelMismatchException e) when (FineTunedModel.IsFineTunedModelId(e.Saved?.ModelId))
+        {
+            throw new CommandException(
+                $"{path}: the model was trained on the fine-tuned model {e.Saved!.ModelId}, which should be in '{FineTunedClassifier.ModelFolder(path)}': the folder is missing.",
+                e);
+        }
         catch (EmbeddingModelMismatchException e)
         {
             throw new CommandException(
@@ -31,15 +37,25 @@ internal static class ModelLoader
     /// Returns the generator a saved classifier needs: the fine-tuned model saved beside it when its identity names one,
     /// <see langword="null"/> (the built-in model) otherwise.
     /// </summary>
+    /// <remarks>
+    /// The model file is read for its identity only when a tuned model's folder is beside it: every other model would
+    /// be read and parsed twice at start-up. A file naming a tuned model whose folder is gone fails in
+    /// <see cref="LoadAsync"/>, with a message naming the folder.
+    /// </remarks>
     public static async Task<OnnxEmbeddingGenerator?> LoadTunedModelAsync(string path, CancellationToken cancellationToken)
     {
+        string folder = FineTunedClassifier.ModelFolder(path);
+        if (!Directory.Exists(folder))
+        {
+            return null;
+        }
+
         ModelInfo info = ReadInfo(path);
         if (!FineTunedModel.IsFineTunedModelId(info.Identity.ModelId))
         {
             return null;
         }
 
-        string folder = FineTunedClassifier.ModelFolder(path);
         try
         {
             FineTunedModel model = await FineTunedModel.LoadAsync(folder, cancellationToken).ConfigureAwait(false);
