@@ -10,7 +10,10 @@ namespace EmbedClassify.Samples;
 /// Frozen against fine-tuned, paired on the same seeded draws: each draw takes n examples per class for training and
 /// up to <c>maxTest</c> of the rest (stratified) for testing; the classifier's defaults run once on the built-in model's
 /// vectors (from the cache) and once on a model fine-tuned on the draw's examples. Prints each draw and the mean paired
-/// difference with its 95% t-interval, training time and peak working set.
+/// difference with its 95% t-interval, training time and peak working set. With <c>estimate</c>, each draw also runs
+/// <see cref="FineTunedClassifier.EstimateGainAsync"/> on its training examples alone (what a user can compute before
+/// deciding) and prints it beside the gain on the test texts, then how often the two agree and what following the
+/// estimate's sign would have scored.
 /// </summary>
 internal static class FineTuneEvaluation
 {
@@ -22,7 +25,8 @@ internal static class FineTuneEvaluation
         int seed,
         int maxTest,
         int? trainedLayers,
-        int pairIterations)
+        int pairIterations,
+        bool estimate)
     {
         string[] labels = [.. data.Select(d => d.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         Console.WriteLine($"Fine-tuning vs frozen (classifier defaults), {draws} draws, seed {seed}, at most {maxTest} test texts a draw, trained layers: {trainedLayers?.ToString(CultureInfo.InvariantCulture) ?? "all + embeddings"}, R = {pairIterations}.");
@@ -30,6 +34,8 @@ internal static class FineTuneEvaluation
         {
             var differences = new List<double>();
             double frozenSum = 0, tunedSum = 0, trainSeconds = 0;
+            var estimates = new List<double>();
+            var chosen = new List<double>();
             for (int draw = 0; draw < draws; draw++)
             {
                 // Not HashCode.Combine: it is seeded per process, and the draws must be the same in every run.
@@ -49,14 +55,31 @@ internal static class FineTuneEvaluation
                 test = [.. test.Take(maxTest)];
 
                 double frozenAccuracy = await AccuracyAsync(frozen, train, test);
+                var options = new FineTuningOptions { Seed = draw, TrainedLayers = trainedLayers, PairIterations = pairIterations };
+                FineTuningGainEstimate? guess = null;
+                if (estimate)
+                {
+                    var estimateClock = Stopwatch.StartNew();
+                    guess = await FineTunedClassifier.EstimateGainAsync(train, options, frozenGenerator: frozen);
+                    Console.WriteLine(
+                        $"  n = {n,2} draw {draw}: estimate on the {guess.HeldOutCount} examples: frozen {guess.FrozenAccuracy:F3} → tuned {guess.TunedAccuracy:F3} "
+                        + $"({Signed(guess.Difference)} [{Signed(guess.DifferenceLow)}, {Signed(guess.DifferenceHigh)}]) in {estimateClock.Elapsed.TotalSeconds:F0} s");
+                }
+
                 var clock = Stopwatch.StartNew();
-                FineTunedModel model = await FineTunedModel.TrainAsync(train, new FineTuningOptions { Seed = draw, TrainedLayers = trainedLayers, PairIterations = pairIterations });
+                FineTunedModel model = await FineTunedModel.TrainAsync(train, options);
                 double seconds = clock.Elapsed.TotalSeconds;
                 using OnnxEmbeddingGenerator tuned = model.CreateGenerator();
                 double tunedAccuracy = await AccuracyAsync(tuned, train, test);
                 double embedSeconds = clock.Elapsed.TotalSeconds - seconds;
 
                 differences.Add(tunedAccuracy - frozenAccuracy);
+                if (guess is not null)
+                {
+                    estimates.Add(guess.Difference);
+                    chosen.Add(guess.Difference > 0 ? tunedAccuracy : frozenAccuracy);
+                }
+
                 frozenSum += frozenAccuracy;
                 tunedSum += tunedAccuracy;
                 trainSeconds += seconds;
@@ -72,6 +95,13 @@ internal static class FineTuneEvaluation
             Console.WriteLine(
                 $"n = {n}: frozen {frozenSum / draws:F3}, tuned {tunedSum / draws:F3}, paired difference {Signed(mean)} [{Signed(mean - half)}, {Signed(mean + half)}], "
                 + $"training {trainSeconds / draws:F0} s a draw");
+            if (estimates.Count > 0)
+            {
+                int agree = estimates.Zip(differences).Count(p => Math.Sign(Math.Round(p.First, 6)) == Math.Sign(Math.Round(p.Second, 6)));
+                Console.WriteLine(
+                    $"n = {n}: estimate mean {Signed(estimates.Average())}, sign agrees with the test gain in {agree} of {estimates.Count} draws, "
+                    + $"tuning only where the estimate is above 0 scores {chosen.Average():F3} (always {tunedSum / draws:F3}, never {frozenSum / draws:F3})");
+            }
         }
     }
 

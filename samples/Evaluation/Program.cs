@@ -10,7 +10,7 @@ using EmbedClassify.Sqlite;
 using Microsoft.Extensions.AI;
 
 string? dataPath = null;
-bool full = false, compression = false, labelNames = false, fineTune = false;
+bool full = false, compression = false, labelNames = false, fineTune = false, estimate = false;
 int maxTest = 500;
 int? trainedLayers = null;
 int pairIterations = EmbedClassify.FineTuning.FineTuningOptions.DefaultPairIterations;
@@ -32,12 +32,13 @@ for (int i = 0; i < args.Length; i++)
         case "--n" when i + 1 < args.Length: sizes = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
         case "--cache" when i + 1 < args.Length: cacheDirectory = args[++i]; break;
         case "--fine-tune": fineTune = true; break;
+        case "--estimate": estimate = true; break;
         case "--max-test" when i + 1 < args.Length: maxTest = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--trained-layers" when i + 1 < args.Length: trainedLayers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--pair-iterations" when i + 1 < args.Length: pairIterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--precision" when i + 1 < args.Length: precision = Enum.Parse<OnnxModelPrecision>(args[++i], ignoreCase: true); break;
         default:
-            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8] [--fine-tune [--max-test 500] [--trained-layers k] [--pair-iterations 5]]");
+            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8] [--fine-tune [--max-test 500] [--trained-layers k] [--pair-iterations 5] [--estimate]]");
             return 2;
     }
 }
@@ -63,7 +64,7 @@ sizes = [.. sizes.Where(n => n < smallest)];
 if (fineTune)
 {
     // Minutes per draw (training, then embedding the test texts with the tuned model): its own paired comparison.
-    await FineTuneEvaluation.RunAsync(data, generator, sizes, repetitions, seed, maxTest, trainedLayers, pairIterations);
+    await FineTuneEvaluation.RunAsync(data, generator, sizes, repetitions, seed, maxTest, trainedLayers, pairIterations, estimate);
     return 0;
 }
 

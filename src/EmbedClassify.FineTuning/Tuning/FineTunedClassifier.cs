@@ -13,7 +13,7 @@ namespace EmbedClassify.FineTuning;
 /// <c>embedclassify predict</c>) find the model it needs, and loading it with any other generator is refused.
 /// Disposing releases the generator.
 /// </remarks>
-public sealed class FineTunedClassifier : IDisposable
+public sealed partial class FineTunedClassifier : IDisposable
 {
     private FineTunedClassifier(FewShotClassifier classifier, FineTunedModel model, OnnxEmbeddingGenerator generator)
     {
