@@ -4,6 +4,7 @@ using EmbedClassify.Cli.Data;
 using EmbedClassify.Cli.Embedding;
 using EmbedClassify.Cli.Output;
 using EmbedClassify.Cli.Plotting;
+using EmbedClassify.FineTuning;
 using Spectre.Console;
 
 namespace EmbedClassify.Cli.Commands;
@@ -27,6 +28,11 @@ internal static class EvalCommand
           --seed <s>            seed of the draws (default 0)
           --loo                 leave-one-out over the whole file instead of draws
           --plot <out.png>      also save a figure: the examples and centroids in 2-D, and the confusion matrix
+          --fine-tune           instead of the learning curve, estimate whether fine-tuning the local model helps on
+                                this file: each of --folds stratified folds is predicted by the classifier fitted on
+                                the others, on frozen and on tuned vectors (costs about folds - 1 tuning runs)
+          --folds <k>           folds of the --fine-tune estimate (default 2; every label needs k examples)
+        {FineTuneArguments.Help}
         {ClassifierArguments.Help}
         {EmbeddingSession.Help}
 
@@ -37,8 +43,8 @@ internal static class EvalCommand
         ParsedArguments args = ParsedArguments.Parse(
             "eval",
             arguments,
-            [.. ClassifierArguments.ValueOptions, "--n", "--repetitions", "--seed", "--plot", EmbeddingSession.CacheOption],
-            [.. ClassifierArguments.Flags, "--loo", EmbeddingSession.NoCacheFlag]);
+            [.. ClassifierArguments.ValueOptions, "--n", "--repetitions", "--seed", "--plot", "--folds", EmbeddingSession.CacheOption, .. FineTuneArguments.ValueOptions],
+            [.. ClassifierArguments.Flags, "--loo", EmbeddingSession.NoCacheFlag, FineTuneArguments.Flag]);
         if (args.Help)
         {
             Console.Out.Write(Help);
@@ -51,11 +57,32 @@ internal static class EvalCommand
         var evaluation = new FewShotEvaluationOptions { Repetitions = args.Int("--repetitions", 20, 1), Seed = args.Int("--seed", 0, 0) };
         bool leaveOneOut = args.Flag("--loo");
         string? plot = args.Value("--plot");
+        FineTuningOptions? fineTuning = FineTuneArguments.Parse("eval", args);
+        if (fineTuning is null && args.Value("--folds") is not null)
+        {
+            throw new UsageException("eval: --folds applies only with --fine-tune.");
+        }
+
+        if (fineTuning is not null && (leaveOneOut || plot is not null || args.Value("--n") is not null || args.Value("--repetitions") is not null))
+        {
+            throw new UsageException("eval: --fine-tune estimates by --folds; --n, --repetitions, --loo and --plot do not apply to it.");
+        }
+
         LabeledExample[] examples = DatasetReader.Read(dataPath);
 
         using EmbeddingSession session = EmbeddingSession.Open(args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag));
         ReadOnlyMemory<float>[] vectors = await ChunkedEmbedder.EmbedAsync(session.Generator, [.. examples.Select(e => e.Text)], cancellationToken).ConfigureAwait(false);
         LabeledEmbedding[] data = [.. examples.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i]))];
+        if (fineTuning is not null)
+        {
+            fineTuning.Seed = evaluation.Seed;
+            int folds = args.Int("--folds", FineTunedClassifier.DefaultEstimateFolds, 2);
+            FineTuningGainEstimate estimate = await FailAsync(
+                dataPath,
+                () => FineTunedClassifier.EstimateGainAsync(examples, fineTuning, options, session.Generator, folds, FineTuneArguments.Progress(("fold", folds)), cancellationToken)).ConfigureAwait(false);
+            WriteEstimate(estimate);
+            return 0;
+        }
 
         // Every vector is in the session's cache now, so the evaluator's own embedding pass costs nothing.
         FewShotEvaluator evaluator = await FewShotEvaluator.CreateAsync(session.Generator, examples, cancellationToken).ConfigureAwait(false);
@@ -95,6 +122,19 @@ internal static class EvalCommand
 
         return 0;
     }
+
+    private static void WriteEstimate(FineTuningGainEstimate estimate)
+    {
+        string verdict = estimate.DifferenceLow > 0 ? "fine-tuning helped on the held-out examples"
+            : estimate.DifferenceHigh < 0 ? "fine-tuning hurt on the held-out examples"
+            : "no clear difference: the interval includes 0 (more examples narrow it)";
+        ReportConsole.Out.MarkupLine(Markup.Escape(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Fine-tuning, {estimate.Folds}-fold estimate over {estimate.HeldOutCount} examples: frozen {estimate.FrozenAccuracy:P1} -> tuned {estimate.TunedAccuracy:P1}, "
+            + $"difference {Points(estimate.Difference)} points (95% interval {Points(estimate.DifferenceLow)} to {Points(estimate.DifferenceHigh)}): {verdict}.")));
+    }
+
+    private static string Points(double difference) => (difference * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
 
     private static async Task<T> FailAsync<T>(string path, Func<Task<T>> evaluate)
     {

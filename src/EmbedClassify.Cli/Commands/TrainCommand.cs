@@ -26,9 +26,7 @@ internal static class TrainCommand
           --fine-tune           first fine-tune the local model on the examples (SetFit's contrastive step, minutes
                                 on a CPU); the tuned model is saved beside the model file, in <model.ecm>.tuned/,
                                 and 'predict' loads it from there
-          --fine-tune-layers <k>  train only the top k of the model's 6 layers (faster, smaller gains); all by default
-          --pair-iterations <r> pairs each example starts per label and per other label (default 5)
-          --max-steps <n>       stop fine-tuning after n steps (a random part of the pairs), to bound its time
+        {FineTuneArguments.Help}
         {ClassifierArguments.Help}
         {EmbeddingSession.Help}
 
@@ -39,8 +37,8 @@ internal static class TrainCommand
         ParsedArguments args = ParsedArguments.Parse(
             "train",
             arguments,
-            [.. ClassifierArguments.ValueOptions, "-o", "--output", "--unlabeled", EmbeddingSession.CacheOption, "--fine-tune-layers", "--pair-iterations", "--max-steps"],
-            [.. ClassifierArguments.Flags, "--include-texts", EmbeddingSession.NoCacheFlag, "--fine-tune"]);
+            [.. ClassifierArguments.ValueOptions, "-o", "--output", "--unlabeled", EmbeddingSession.CacheOption, .. FineTuneArguments.ValueOptions],
+            [.. ClassifierArguments.Flags, "--include-texts", EmbeddingSession.NoCacheFlag, FineTuneArguments.Flag]);
         if (args.Help)
         {
             Console.Out.Write(Help);
@@ -60,27 +58,8 @@ internal static class TrainCommand
             unlabeled = TextInput.Read(reader, unlabeledPath);
         }
 
-        FineTunedModel? tuned = null;
-        if (args.Flag("--fine-tune"))
-        {
-            var fineTuning = new FineTuningOptions { PairIterations = args.Int("--pair-iterations", FineTuningOptions.DefaultPairIterations, 1) };
-            if (args.Value("--fine-tune-layers") is not null)
-            {
-                int layers = args.Int("--fine-tune-layers", 6, 1);
-                fineTuning.TrainedLayers = layers <= 6 ? layers : throw new UsageException($"train: --fine-tune-layers must be 1 to 6, not {layers}.");
-            }
-
-            if (args.Value("--max-steps") is not null)
-            {
-                fineTuning.MaxSteps = args.Int("--max-steps", 1, 1);
-            }
-
-            tuned = await FineTuneAsync(dataPath, examples, fineTuning, cancellationToken).ConfigureAwait(false);
-        }
-        else if (args.Value("--fine-tune-layers") is not null || args.Value("--pair-iterations") is not null || args.Value("--max-steps") is not null)
-        {
-            throw new UsageException("train: --fine-tune-layers, --pair-iterations and --max-steps apply only with --fine-tune.");
-        }
+        FineTuningOptions? fineTuning = FineTuneArguments.Parse("train", args);
+        FineTunedModel? tuned = fineTuning is null ? null : await FineTuneAsync(dataPath, examples, fineTuning, cancellationToken).ConfigureAwait(false);
 
         using EmbeddingSession session = EmbeddingSession.Open(
             args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag), model: tuned?.CreateGenerator());
@@ -119,23 +98,9 @@ internal static class TrainCommand
     private static async Task<FineTunedModel> FineTuneAsync(
         string dataPath, LabeledExample[] examples, FineTuningOptions options, CancellationToken cancellationToken)
     {
-        int reported = -1;
-
-        // Reported on the training thread, in step order (Progress<T> would post each report to the thread pool).
-        var progress = new InlineProgress(p =>
-        {
-            // About ten lines a run: each tenth of the steps, and the last.
-            int tenth = p.Step * 10 / p.TotalSteps;
-            if (tenth > reported || p.Step == p.TotalSteps)
-            {
-                reported = tenth;
-                Console.Error.WriteLine($"embedclassify: fine-tuning step {p.Step}/{p.TotalSteps}, loss {p.Loss:F4}, {p.Elapsed.TotalSeconds:F0} s");
-            }
-        });
-
         try
         {
-            FineTunedModel model = await FineTunedModel.TrainAsync(examples, options, progress, cancellationToken).ConfigureAwait(false);
+            FineTunedModel model = await FineTunedModel.TrainAsync(examples, options, FineTuneArguments.Progress(), cancellationToken).ConfigureAwait(false);
             Console.Error.WriteLine(
                 $"embedclassify: fine-tuned in {model.Summary.Duration.TotalSeconds:F0} s ({model.Summary.Steps} steps, loss {model.Summary.InitialLoss:F3} -> {model.Summary.FinalLoss:F3}).");
             return model;
@@ -144,10 +109,5 @@ internal static class TrainCommand
         {
             throw new CommandException($"{dataPath}: {CommandText.FirstSentence(e.Message)}", e);
         }
-    }
-
-    private sealed class InlineProgress(Action<FineTuningProgress> report) : IProgress<FineTuningProgress>
-    {
-        public void Report(FineTuningProgress value) => report(value);
     }
 }

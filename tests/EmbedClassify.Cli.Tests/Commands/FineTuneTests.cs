@@ -62,6 +62,41 @@ public sealed class FineTuneTests
         Assert.That(result.StandardError, Does.Contain("moved.ecm.tuned").And.Contain("fine-tuned model"));
     }
 
+    [Test]
+    public async Task EvalFineTune_EstimatesTheGainByFolds_WithoutSavingAnything()
+    {
+        using var workspace = new Workspace();
+        ToolProcess.Result result = await workspace.RunAsync("eval", "data.csv", "--fine-tune", "--pair-iterations", "1", "--folds", "2", "--cache", workspace.CachePath);
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        Assert.That(result.StandardOutput, Does.Contain("2-fold estimate over 12 examples").And.Contain("frozen").And.Contain("tuned").And.Contain("95% interval"));
+        Assert.That(result.StandardError, Does.Contain("fold 1/2: fine-tuning step").And.Contain("fold 2/2: fine-tuning step"));
+        Assert.That(Directory.GetDirectories(workspace.PathOf(".")).Where(d => d.EndsWith(".tuned", StringComparison.Ordinal)), Is.Empty);
+    }
+
+    [TestCase("--folds", "2")]
+    [TestCase("--fine-tune", "--folds", "1")]
+    [TestCase("--fine-tune", "--loo")]
+    [TestCase("--fine-tune", "--n", "2")]
+    [TestCase("--max-steps", "2")]
+    public async Task Eval_BadFineTuneArguments_AreUsageErrors(params string[] extra)
+    {
+        ToolProcess.Result result = await _workspace.RunAsync(["eval", "data.csv", "--no-cache", .. extra]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.StandardError);
+    }
+
+    [Test]
+    public async Task EvalFineTune_WithALabelOfOneExample_FailsNamingIt()
+    {
+        using var workspace = new Workspace();
+        File.AppendAllText(workspace.PathOf("data.csv"), "\na lonely example,lonely\n");
+        ToolProcess.Result result = await workspace.RunAsync("eval", "data.csv", "--fine-tune", "--no-cache");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.StandardError);
+        Assert.That(result.StandardError, Does.Contain("'lonely' has 1 example"));
+    }
+
     [TestCase("--fine-tune", "--fine-tune-layers", "7")]
     [TestCase("--pair-iterations", "2")]
     [TestCase("--fine-tune-layers", "2")]
