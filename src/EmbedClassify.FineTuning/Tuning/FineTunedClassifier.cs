@@ -103,19 +103,30 @@ public sealed partial class FineTunedClassifier : IDisposable
             throw new FileNotFoundException($"The classifier file '{Path.GetFullPath(path)}' does not exist.", Path.GetFullPath(path));
         }
 
-        ModelIdentity saved = ModelInfo.Read(path).Identity;
-        if (!FineTunedModel.IsFineTunedModelId(saved.ModelId))
+        // The classifier file is read once: its identity is read on its own only when the model folder is missing, to
+        // tell a classifier of another model (ArgumentException) from one whose tuned model was not copied with it.
+        string folder = ModelFolder(path);
+        if (!Directory.Exists(folder))
         {
-            throw new ArgumentException(
-                $"The classifier in '{Path.GetFullPath(path)}' was fitted on {saved.ProviderName}/{saved.ModelId}, not on a fine-tuned model; load it with FewShotClassifier.LoadAsync and a generator of that model.",
-                nameof(path));
+            ModelIdentity identity = ModelInfo.Read(path).Identity;
+            ThrowUnlessFineTuned(identity, path, inner: null);
         }
 
-        FineTunedModel model = await FineTunedModel.LoadAsync(ModelFolder(path), cancellationToken).ConfigureAwait(false);
+        FineTunedModel model = await FineTunedModel.LoadAsync(folder, cancellationToken).ConfigureAwait(false);
         OnnxEmbeddingGenerator generator = model.CreateGenerator(generatorOptions);
         try
         {
-            FewShotClassifier classifier = await FewShotClassifier.LoadAsync(generator, path, cancellationToken).ConfigureAwait(false);
+            FewShotClassifier classifier;
+            try
+            {
+                classifier = await FewShotClassifier.LoadAsync(generator, path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EmbeddingModelMismatchException e) when (e.Saved is { } saved)
+            {
+                ThrowUnlessFineTuned(saved, path, e);
+                throw;
+            }
+
             return new FineTunedClassifier(classifier, model, generator);
         }
         catch
@@ -142,4 +153,15 @@ public sealed partial class FineTunedClassifier : IDisposable
 
     /// <summary>Releases the generator.</summary>
     public void Dispose() => Generator.Dispose();
+
+    private static void ThrowUnlessFineTuned(ModelIdentity saved, string path, Exception? inner)
+    {
+        if (!FineTunedModel.IsFineTunedModelId(saved.ModelId))
+        {
+            throw new ArgumentException(
+                $"The classifier in '{Path.GetFullPath(path)}' was fitted on {saved.ProviderName}/{saved.ModelId}, not on a fine-tuned model; load it with FewShotClassifier.LoadAsync and a generator of that model.",
+                nameof(path),
+                inner);
+        }
+    }
 }

@@ -67,6 +67,27 @@ public sealed class FineTunedClassifierTests
     }
 
     [Test]
+    public async Task LoadAsync_OfAPlainClassifier_WithATunedFolderBesideIt_ThrowsNamingPath()
+    {
+        using FineTunedClassifier tuned = await FineTunedClassifier.CreateAsync(FineTuningRunTests.Examples, ShortRun);
+        await tuned.SaveAsync(Path.Combine(_folder, "tuned.ecm"));
+        string path = Path.Combine(_folder, "plain.ecm");
+        using (OnnxEmbeddingGenerator builtIn = OnnxEmbeddingGenerator.CreateDefault())
+        {
+            FewShotClassifier plain = await FewShotClassifier.CreateAsync(builtIn, FineTuningRunTests.Examples);
+            await plain.SaveAsync(path);
+        }
+
+        // A copied or stale folder: the model in it loads, the classifier file does not belong to it.
+        Directory.Move(FineTunedClassifier.ModelFolder(Path.Combine(_folder, "tuned.ecm")), FineTunedClassifier.ModelFolder(path));
+
+        ArgumentException? error = await Assert.ThrowsAsync<ArgumentException>(() => FineTunedClassifier.LoadAsync(path));
+        Assert.That(error!.ParamName, Is.EqualTo("path"));
+        Assert.That(error.Message, Does.Contain("all-MiniLM-L6-v2").And.Contain("not on a fine-tuned model"));
+        Assert.That(error.InnerException, Is.InstanceOf<EmbeddingModelMismatchException>());
+    }
+
+    [Test]
     public void ModelFolder_IsBesideTheClassifierFile()
     {
         Assert.That(FineTunedClassifier.ModelFolder(Path.Combine(_folder, "a.ecm")), Is.EqualTo(Path.Combine(_folder, "a.ecm.tuned")));
