@@ -66,6 +66,12 @@ public sealed partial class FewShotClassifier
 
         cancellationToken.ThrowIfCancellationRequested();
         (float embeddingScale, float wordScale, float temperature, float[] heldOutTop) = CalibrateScales(embedding, words, options);
+        if (heldOutTop.Length == 0 && input.DescribedLabels is { Length: > 0 })
+        {
+            // Nothing of the caller's can be held out: the scales measured across collections at n = 0 stand in.
+            (embeddingScale, wordScale, temperature) = (ZeroShotEmbeddingScale, words is null ? 0 : ZeroShotWordScale * (float)options.WordWeight, 1);
+        }
+
 
         bool centroids = embedding.Strategy == ClassificationStrategy.NearestCentroid;
         Description[] descriptions = centroids && options.LabelDescriptionWeight > 0 ? input.Descriptions : [];
@@ -103,7 +109,8 @@ public sealed partial class FewShotClassifier
             unlabeledTerms,
             input.Descriptions,
             noneHashes,
-            unlabeledHashes);
+            unlabeledHashes,
+            input.DescribedLabels is { Length: > 0 } described ? described : null);
         var classifier = new FewShotClassifier(generator, fitted, fittedWords, kept, calibration, memory);
         return classifier.WithUnknownThreshold(heldOutTop);
     }
@@ -226,6 +233,7 @@ public sealed partial class FewShotClassifier
     /// </param>
     /// <param name="Descriptions">The label descriptions with their vectors.</param>
     /// <param name="UnlabeledHashes">The unlabelled texts' term hashes and counts, when their texts are not kept.</param>
+    /// <param name="DescribedLabels">The labels whose one example is their description, standing in until examples arrive.</param>
     internal sealed record FitInput(
         string[] Labels,
         ReadOnlyMemory<float>[] Vectors,
@@ -235,7 +243,8 @@ public sealed partial class FewShotClassifier
         string[]? UnlabeledTexts,
         TermVector[]? UnlabeledTerms,
         Description[] Descriptions,
-        TermHashes[]? UnlabeledHashes = null);
+        TermHashes[]? UnlabeledHashes = null,
+        string[]? DescribedLabels = null);
 
     /// <summary>A fitted word view to extend with new examples, for a classifier that does not keep its example texts.</summary>
     /// <param name="Words">The fitted word view.</param>
@@ -253,6 +262,7 @@ public sealed partial class FewShotClassifier
     /// version 1 without texts, which stored the texts' word vectors (<c>NoneTerms</c>, <c>UnlabeledTerms</c>) alone; a
     /// refit then uses those as they are. The word vectors are also kept after a fit, for its unknown threshold; a
     /// classifier loaded from a version-2 file has none (empty arrays), since nothing scores these texts before a refit.
+    /// <c>DescribedLabels</c> lists the classes whose one example is their description (a start from descriptions alone).
     /// </remarks>
     internal sealed record TrainingMemory(
         string[]? ExampleTexts,
@@ -262,7 +272,8 @@ public sealed partial class FewShotClassifier
         TermVector[] UnlabeledTerms,
         Description[] Descriptions,
         TermHashes[]? NoneHashes = null,
-        TermHashes[]? UnlabeledHashes = null);
+        TermHashes[]? UnlabeledHashes = null,
+        string[]? DescribedLabels = null);
 
     /// <summary>A label description and its embedding.</summary>
     internal sealed record Description(string Label, string Text, ReadOnlyMemory<float> Vector);

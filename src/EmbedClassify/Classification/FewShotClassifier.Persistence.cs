@@ -38,6 +38,11 @@ public sealed partial class FewShotClassifier
             sections.Add(new(ModelSection.WordsName, 1, stream.ToArray()));
         }
 
+        if (DescribedOnlyLabels.Count > 0)
+        {
+            sections.Add(new(DescribedSectionName, 1, WriteDescribedLabels()));
+        }
+
         SavedTexts? texts = includeTexts
             ? new SavedTexts([.. _memory.ExampleTexts!], _memory.NoneTexts ?? [], _memory.UnlabeledTexts ?? [])
             : null;
@@ -85,10 +90,17 @@ public sealed partial class FewShotClassifier
 
         foreach (string known in contents.Sections.Keys)
         {
-            if (known is not (ModelSection.EmbeddingName or ModelSection.WordsName or ModelSection.CalibrationName))
+            if (known is not (ModelSection.EmbeddingName or ModelSection.WordsName or ModelSection.CalibrationName or DescribedSectionName))
             {
                 throw ModelFile.Invalid($"the file has a section '{known}' that this library does not know");
             }
+        }
+
+        string[]? describedLabels = null;
+        if (contents.Sections.TryGetValue(DescribedSectionName, out ModelSection? describedSection))
+        {
+            RequireVersion(describedSection, 1);
+            describedLabels = Decode(describedSection, reader => ReadDescribedLabels(reader, embedding, descriptions));
         }
 
         SavedTexts? texts = contents.Texts;
@@ -110,14 +122,15 @@ public sealed partial class FewShotClassifier
         }
 
         var memory = new TrainingMemory(
-            texts?.Examples,
+            texts?.Examples ?? DescribedExampleTexts(embedding, descriptions, describedLabels),
             texts?.None,
             noneTerms,
             texts is { Unlabeled.Length: > 0 } ? texts.Unlabeled : null,
             unlabeledTerms,
             descriptions,
             noneHashes ?? (words is null ? [] : null),
-            unlabeledHashes ?? (words is null ? [] : null));
+            unlabeledHashes ?? (words is null ? [] : null),
+            describedLabels);
         return new FewShotClassifier(generator, embedding, words, contents.Options, calibration, memory);
     }
 

@@ -263,6 +263,8 @@ public sealed partial class FewShotClassifier
     /// the new examples' document frequencies. Files written before that (calibration section version 1) kept the
     /// "none" examples and unlabelled texts as word vectors weighted by the first fit, which such a classifier still
     /// uses, so its result differs slightly from a fit on all the texts.
+    /// On a classifier created from descriptions (<see cref="DescribedOnlyLabels"/>), each class that receives an example
+    /// drops the description that stood in for its examples; the description stays its prior.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="examples"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An example has a null or blank text or label.</exception>
@@ -278,6 +280,14 @@ public sealed partial class FewShotClassifier
             return this;
         }
 
+        return DescribedOnlyLabels.Count > 0
+            ? await AddToDescribedAsync(exampleList, cancellationToken).ConfigureAwait(false)
+            : await AddExamplesCoreAsync(exampleList, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Refits with <paramref name="exampleList"/> added to every example this classifier has.</summary>
+    private async Task<FewShotClassifier> AddExamplesCoreAsync(LabeledExample[] exampleList, CancellationToken cancellationToken)
+    {
         // Label names of classes that arrive now are descriptions too, embedded with the new examples.
         var described = new HashSet<string>(Labels.Concat(_memory.Descriptions.Select(d => d.Label)), StringComparer.Ordinal);
         KeyValuePair<string, string>[] newDescriptions = DescriptionsFor(

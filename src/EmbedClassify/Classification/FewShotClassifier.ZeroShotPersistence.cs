@@ -1,0 +1,78 @@
+using System.Text;
+
+namespace EmbedClassify;
+
+public sealed partial class FewShotClassifier
+{
+    // Its own section, so that files of classifiers fitted on examples are unchanged and a library that predates the
+    // start from descriptions refuses such a file rather than treat the descriptions as examples.
+    private const string DescribedSectionName = "described-labels";
+
+    /// <summary>Writes the labels whose one example is their description.</summary>
+    private byte[] WriteDescribedLabels()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(DescribedOnlyLabels.Count);
+            foreach (string label in DescribedOnlyLabels)
+            {
+                writer.Write(label);
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>
+    /// Reads the labels whose one example is their description, checking each against the views: a known label, one
+    /// example, a description whose vector is that example's.
+    /// </summary>
+    private static string[] ReadDescribedLabels(BinaryReader reader, EmbeddingClassifier embedding, Description[] descriptions)
+    {
+        int count = reader.ReadInt32();
+        if (count <= 0 || count > embedding.Labels.Count)
+        {
+            throw ModelFile.Invalid("the described-labels section's count is out of range");
+        }
+
+        Dictionary<string, int> classOf = ClassIndices(embedding.Labels);
+        ReadOnlyMemory<float>[] rows = embedding.InputExampleRows();
+        var labels = new string[count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            string label = reader.ReadString();
+            if (!classOf.TryGetValue(label, out int c) || !seen.Add(label))
+            {
+                throw ModelFile.Invalid("the described-labels section names an unknown or repeated label");
+            }
+
+            int[] own = [.. Enumerable.Range(0, rows.Length).Where(r => embedding.ExampleClasses[r] == c)];
+            Description? description = descriptions.FirstOrDefault(d => d.Label == label);
+            if (own.Length != 1 || description is null || !rows[own[0]].Span.SequenceEqual(description.Vector.Span))
+            {
+                throw ModelFile.Invalid($"the class '{label}' is marked as described only, but its one example is not its description");
+            }
+
+            labels[i] = label;
+        }
+
+        return labels;
+    }
+
+    /// <summary>
+    /// Returns the example texts of a classifier whose every class rests on its description (they are the descriptions,
+    /// which the file keeps), so that it can be refitted exactly; otherwise <see langword="null"/>.
+    /// </summary>
+    private static string[]? DescribedExampleTexts(EmbeddingClassifier embedding, Description[] descriptions, string[]? described)
+    {
+        if (described is null || described.Length != embedding.Labels.Count || embedding.NoneRows().Length > 0)
+        {
+            return null;
+        }
+
+        Dictionary<string, Description> byLabel = descriptions.GroupBy(d => d.Label, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        return [.. embedding.ExampleClasses.Select(c => byLabel[embedding.Labels[c]].Text)];
+    }
+}
