@@ -10,7 +10,8 @@ using EmbedClassify.Sqlite;
 using Microsoft.Extensions.AI;
 
 string? dataPath = null;
-bool full = false, compression = false, labelNames = false, fineTune = false, estimate = false;
+bool full = false, compression = false, labelNames = false, fineTune = false, estimate = false, loop = false;
+int suggestScale = 0;
 int maxTest = 500;
 int? trainedLayers = null;
 int pairIterations = EmbedClassify.FineTuning.FineTuningOptions.DefaultPairIterations;
@@ -33,12 +34,14 @@ for (int i = 0; i < args.Length; i++)
         case "--cache" when i + 1 < args.Length: cacheDirectory = args[++i]; break;
         case "--fine-tune": fineTune = true; break;
         case "--estimate": estimate = true; break;
+        case "--loop": loop = true; break;
+        case "--suggest-scale" when i + 1 < args.Length: suggestScale = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--max-test" when i + 1 < args.Length: maxTest = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--trained-layers" when i + 1 < args.Length: trainedLayers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--pair-iterations" when i + 1 < args.Length: pairIterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--precision" when i + 1 < args.Length: precision = Enum.Parse<OnnxModelPrecision>(args[++i], ignoreCase: true); break;
         default:
-            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8] [--fine-tune [--max-test 500] [--trained-layers k] [--pair-iterations 5] [--estimate]]");
+            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8] [--fine-tune [--max-test 500] [--trained-layers k] [--pair-iterations 5] [--estimate]] [--loop [--max-test 500] | --suggest-scale 100000]");
             return 2;
     }
 }
@@ -51,6 +54,21 @@ Directory.CreateDirectory(cacheDirectory);
 using var store = new SqliteEmbeddingCacheStore(Path.Combine(cacheDirectory, "evaluation-embeddings.db"));
 using var generator = new CachingEmbeddingGenerator(OnnxEmbeddingGenerator.CreateDefault(new OnnxEmbeddingGeneratorOptions { Precision = precision }), store);
 var stopwatch = Stopwatch.StartNew();
+
+if (loop || suggestScale > 0)
+{
+    // The labelling loop needs only the classifier, refitted many times on vectors from the cache (LabellingLoop.cs).
+    if (suggestScale > 0)
+    {
+        await LabellingLoop.MeasureScaleAsync(data, generator, suggestScale, count: 10);
+    }
+    else
+    {
+        await LabellingLoop.RunAsync(data, generator, repetitions, seed, maxTest, perClass: 10);
+    }
+
+    return 0;
+}
 
 // Every text is embedded once, through the cache; the evaluator keeps the texts too, so it can evaluate the whole
 // classifier (its word view reads the texts) without a second provider call.

@@ -18,6 +18,7 @@ internal static class Tool
         Commands:
           train     fit a classifier to a CSV or JSON lines file of text,label and save it
           predict   classify texts (a file or standard input) with a saved model; writes JSON lines
+          suggest   which texts of an unlabelled pool to label next, and why
           eval      cross-validated accuracy, per-class metrics and confusion matrix on labelled texts
           inspect   describe a saved model
 
@@ -71,10 +72,11 @@ internal static class Tool
             "train" => TrainCommand.RunAsync(rest, cancellationToken),
             "predict" => PredictCommand.RunAsync(rest, cancellationToken),
             "eval" => EvalCommand.RunAsync(rest, cancellationToken),
+            "suggest" => SuggestCommand.RunAsync(rest, cancellationToken),
             "inspect" => Task.FromResult(InspectCommand.Run(rest)),
             "-h" or "--help" or "-?" or "help" => PrintHelp(),
             "--version" => PrintVersion(),
-            _ => throw new UsageException($"unknown command '{args[0]}'; the commands are train, predict, eval and inspect (see 'embedclassify --help')."),
+            _ => throw new UsageException($"unknown command '{args[0]}'; the commands are train, predict, suggest, eval and inspect (see 'embedclassify --help')."),
         };
     }
 

@@ -11,15 +11,21 @@ internal static class TrainCommand
 {
     public const string Usage = "embedclassify train <data.csv|data.jsonl> -o <model.ecm> [options]";
 
+    public const string ZeroShotUsage = "embedclassify train --labels <a,b,...> -o <model.ecm> [--describe <file>] [options]";
+
     public static readonly string Help = $"""
         Fits a few-shot classifier to labelled texts and saves it as a model file.
 
         Usage: {Usage}
+               {ZeroShotUsage}
 
+        The second form starts from label descriptions alone, with no examples: each class is its description (from
+        --describe, or the label itself when it reads as words); 'suggest' then says which texts to label first.
         The data is a CSV with a header naming 'text' and 'label' columns, or JSON lines {"{"}"text": ..., "label": ...{"}"}.
 
         Options:
           -o, --output <path>   the model file to write (required)
+          --labels <a,b,...>    the classes, comma-separated, in place of a data file (a start from descriptions alone)
           --include-texts       store the training texts in the model (they are left out by default, for privacy)
           --unlabeled <file>    unlabelled texts like those to classify (one per line, or JSON lines with "text"):
                                 the class centroids are refined on them
@@ -37,12 +43,17 @@ internal static class TrainCommand
         ParsedArguments args = ParsedArguments.Parse(
             "train",
             arguments,
-            [.. ClassifierArguments.ValueOptions, "-o", "--output", "--unlabeled", EmbeddingSession.CacheOption, .. FineTuneArguments.ValueOptions],
+            [.. ClassifierArguments.ValueOptions, "-o", "--output", "--unlabeled", "--labels", EmbeddingSession.CacheOption, .. FineTuneArguments.ValueOptions],
             [.. ClassifierArguments.Flags, "--include-texts", EmbeddingSession.NoCacheFlag, FineTuneArguments.Flag]);
         if (args.Help)
         {
             Console.Out.Write(Help);
             return 0;
+        }
+
+        if (args.Value("--labels") is { } labelList)
+        {
+            return await TrainFromDescriptionsAsync(args, labelList, cancellationToken).ConfigureAwait(false);
         }
 
         string dataPath = args.RequiredPositional(0, 1, Usage, "the data file");
@@ -92,6 +103,38 @@ internal static class TrainCommand
             Console.Error.WriteLine($"embedclassify: fine-tuned model {tuned.ModelId} saved in {FineTunedClassifier.ModelFolder(output)}.");
         }
 
+        return 0;
+    }
+
+    private static async Task<int> TrainFromDescriptionsAsync(ParsedArguments args, string labelList, CancellationToken cancellationToken)
+    {
+        if (args.Positionals.Count > 0)
+        {
+            throw new UsageException($"train: --labels replaces the data file; give one or the other. Usage: {ZeroShotUsage}");
+        }
+
+        if (args.Flag(FineTuneArguments.Flag) || args.Value("--unlabeled") is not null)
+        {
+            throw new UsageException($"train: {FineTuneArguments.Flag} and --unlabeled need labelled examples; --labels starts from descriptions alone.");
+        }
+
+        string output = args.Value("-o") ?? args.Value("--output") ?? throw new UsageException($"train: missing -o <model.ecm>. Usage: {ZeroShotUsage}");
+        FewShotClassifierOptions options = ClassifierArguments.Parse("train", args);
+        string[] labels = [.. labelList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        using EmbeddingSession session = EmbeddingSession.Open(args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag));
+        FewShotClassifier classifier;
+        try
+        {
+            classifier = await FewShotClassifier.CreateFromDescriptionsAsync(session.Generator, labels, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandException($"--labels: {CommandText.FirstSentence(e.Message)}", e);
+        }
+
+        await classifier.SaveAsync(output, args.Flag("--include-texts"), cancellationToken).ConfigureAwait(false);
+        Console.Error.WriteLine(
+            $"embedclassify: saved {output}: {classifier.Labels.Count} classes from their descriptions alone ({string.Join(", ", classifier.Labels)}), {classifier.Model.Dimensions} dimensions.");
         return 0;
     }
 

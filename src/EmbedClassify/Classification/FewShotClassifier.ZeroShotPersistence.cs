@@ -26,7 +26,7 @@ public sealed partial class FewShotClassifier
 
     /// <summary>
     /// Reads the labels whose one example is their description, checking each against the views: a known label, one
-    /// example, a description whose vector is that example's.
+    /// example, a description whose vector points the way that example's does (the view keeps its examples normalized).
     /// </summary>
     private static string[] ReadDescribedLabels(BinaryReader reader, EmbeddingClassifier embedding, Description[] descriptions)
     {
@@ -50,7 +50,8 @@ public sealed partial class FewShotClassifier
 
             int[] own = [.. Enumerable.Range(0, rows.Length).Where(r => embedding.ExampleClasses[r] == c)];
             Description? description = descriptions.FirstOrDefault(d => d.Label == label);
-            if (own.Length != 1 || description is null || !rows[own[0]].Span.SequenceEqual(description.Vector.Span))
+            if (own.Length != 1 || description is null || description.Vector.Length != rows[own[0]].Length
+                || System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(rows[own[0]].Span, description.Vector.Span) < 0.9999f)
             {
                 throw ModelFile.Invalid($"the class '{label}' is marked as described only, but its one example is not its description");
             }
