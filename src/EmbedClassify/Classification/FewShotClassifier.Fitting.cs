@@ -69,7 +69,7 @@ public sealed partial class FewShotClassifier
         if (heldOutTop.Length == 0 && input.DescribedLabels is { Length: > 0 })
         {
             // Nothing of the caller's can be held out: the scales measured across collections at n = 0 stand in.
-            (embeddingScale, wordScale, temperature) = (ZeroShotEmbeddingScale, words is null ? 0 : ZeroShotWordScale * (float)options.WordWeight, 1);
+            (embeddingScale, wordScale, temperature) = (ZeroShotEmbeddingScale(classCount), words is null ? 0 : ZeroShotWordScale * (float)options.WordWeight, 1);
         }
 
 

@@ -11,6 +11,10 @@ public sealed partial class FewShotClassifier
 
     private const int ClusteringIterations = 20;
 
+    // Below this margin the classifier cannot say which of two classes a text belongs to; a text chosen with a larger
+    // margin was chosen for its distance from every labelled example.
+    internal const float UncertainMargin = 0.5f;
+
     /// <summary>
     /// Embeds a pool of unlabelled texts and returns the ones whose labels would help the classifier most, each with why:
     /// texts it is uncertain about, and texts in regions of the pool far from every labelled example, spread over the pool
@@ -47,7 +51,8 @@ public sealed partial class FewShotClassifier
     /// with the highest mean rank, ten per suggestion, are clustered (spherical k-means, one cluster per suggestion,
     /// seeded by <see cref="FewShotClassifierOptions.Seed"/>), and from each cluster the text nearest its center is
     /// suggested: informative texts, typical of their region, and not near-duplicates of one another (an identical text
-    /// is never suggested twice). With no examples (a classifier from descriptions), distances are to the descriptions, so
+    /// is never suggested twice). A suggestion's reason is <see cref="SuggestionReason.Uncertain"/> when its margin is
+    /// below 0.5, otherwise <see cref="SuggestionReason.Uncovered"/>. With no examples (a classifier from descriptions), distances are to the descriptions, so
     /// the first suggestions cover the pool.
     /// </para>
     /// <para>
@@ -125,7 +130,7 @@ public sealed partial class FewShotClassifier
         return [.. chosen.Select(i => new LabelingSuggestion(
             i,
             pool[i],
-            distanceRank[i] > uncertaintyRank[i] ? SuggestionReason.Uncovered : SuggestionReason.Uncertain,
+            margins[i] < UncertainMargin ? SuggestionReason.Uncertain : SuggestionReason.Uncovered,
             Labels[best[i]],
             Labels[runnerUp[i]],
             margins[i],

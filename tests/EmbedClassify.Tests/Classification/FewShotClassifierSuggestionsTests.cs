@@ -108,26 +108,51 @@ public class FewShotClassifierSuggestionsTests
         FewShotClassifier classifier = await FewShotClassifier.CreateFromDescriptionsAsync(Generator(vectors), ["sport", "politics"], new FewShotClassifierOptions { WordWeight = 0 });
         var pool = new List<string>();
         var random = new Random(5);
-        foreach (int axis in new[] { 0, 2, 4, 6 })
+
+        // Two regions at the descriptions, and two far from both though each leans to one class.
+        (string Name, int Axis, int Away)[] regions = [("near sport", 0, -1), ("near politics", 4, -1), ("far sport", 0, 6), ("far politics", 4, 2)];
+        foreach ((string name, int axis, int away) in regions)
         {
             for (int i = 0; i < 6; i++)
             {
-                string text = $"region {axis} text {i}";
-                vectors[text] = Along(axis, random.NextDouble() * 0.2, random.NextDouble() * 0.2);
+                string text = $"{name} {i}";
+                float[] v = Along(axis, random.NextDouble() * 0.1, random.NextDouble() * 0.1);
+                if (away >= 0)
+                {
+                    v[away] += 2;
+                }
+
+                vectors[text] = v;
                 pool.Add(text);
             }
         }
 
         IReadOnlyList<LabelingSuggestion> suggestions = await classifier.SuggestExamplesToLabelAsync(pool, count: 4);
 
+        LabelingSuggestion[] far = [.. suggestions.Where(s => s.Text.StartsWith("far", StringComparison.Ordinal))];
         Assert.Multiple(() =>
         {
-            Assert.That(suggestions.Select(s => s.Text[..8]).Distinct().Count(), Is.EqualTo(4), "one text of each region");
-            Assert.That(
-                suggestions.Where(s => s.Text.StartsWith("region 2", StringComparison.Ordinal) || s.Text.StartsWith("region 6", StringComparison.Ordinal)).Select(s => s.Reason),
-                Is.All.EqualTo(SuggestionReason.Uncovered),
-                "the regions no description covers");
-            Assert.That(suggestions.Min(s => s.Distance), Is.GreaterThanOrEqualTo(0f));
+            Assert.That(suggestions.Select(s => s.Text[..^2]).Distinct().Count(), Is.EqualTo(4), "one text of each region");
+            Assert.That(far.Select(s => s.Reason), Is.All.EqualTo(SuggestionReason.Uncovered), "the regions no description covers");
+            Assert.That(far.Select(s => s.Margin), Is.All.GreaterThanOrEqualTo(0.5f));
+            Assert.That(far.Min(s => s.Distance), Is.GreaterThan(suggestions.Where(s => s.Text.StartsWith("near", StringComparison.Ordinal)).Max(s => s.Distance)));
+        });
+    }
+
+    [Test]
+    public async Task Suggest_CallsATextBetweenTwoDescriptionsUncertain()
+    {
+        var vectors = new Dictionary<string, float[]> { ["sport"] = Along(0), ["politics"] = Along(4), ["torn"] = Between(0, 4), ["sporty"] = Along(0, 0.1) };
+        FewShotClassifier classifier = await FewShotClassifier.CreateFromDescriptionsAsync(Generator(vectors), ["sport", "politics"], new FewShotClassifierOptions { WordWeight = 0 });
+
+        IReadOnlyList<LabelingSuggestion> suggestions = await classifier.SuggestExamplesToLabelAsync(["torn", "sporty"], count: 2);
+
+        LabelingSuggestion torn = suggestions.Single(s => s.Text == "torn");
+        Assert.Multiple(() =>
+        {
+            Assert.That(torn.Reason, Is.EqualTo(SuggestionReason.Uncertain));
+            Assert.That(torn.Margin, Is.LessThan(0.05f));
+            Assert.That(suggestions[0].Text, Is.EqualTo("torn"), "the more informative first");
         });
     }
 

@@ -52,11 +52,11 @@ public class FewShotClassifierZeroShotTests
 
         // The probabilities are the softmax of the raw similarities weighed by the zero-shot scales, nothing fitted.
         float[] logits = [.. Enumerable.Range(0, 2).Select(c =>
-            (explained.Views[0].Similarities[c].Score * FewShotClassifier.ZeroShotEmbeddingScale) + (explained.Views[1].Similarities[c].Score * FewShotClassifier.ZeroShotWordScale))];
+            (explained.Views[0].Similarities[c].Score * FewShotClassifier.ZeroShotEmbeddingScale(2)) + (explained.Views[1].Similarities[c].Score * FewShotClassifier.ZeroShotWordScale))];
         double expected = 1 / (1 + Math.Exp(logits[1] - logits[0]));
         Assert.Multiple(() =>
         {
-            Assert.That(classifier.Views[0].Scale, Is.EqualTo(FewShotClassifier.ZeroShotEmbeddingScale));
+            Assert.That(classifier.Views[0].Scale, Is.EqualTo(4.5f * MathF.Log(2)).Within(1e-5f));
             Assert.That(classifier.Views[1].Scale, Is.EqualTo(FewShotClassifier.ZeroShotWordScale));
             Assert.That(classifier.Temperature, Is.EqualTo(1f));
             Assert.That(explained.Prediction.Scores[0].Score, Is.EqualTo(expected).Within(1e-5));
