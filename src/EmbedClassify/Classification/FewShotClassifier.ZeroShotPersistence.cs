@@ -38,6 +38,23 @@ public sealed partial class FewShotClassifier
 
         Dictionary<string, int> classOf = ClassIndices(embedding.Labels);
         ReadOnlyMemory<float>[] rows = embedding.InputExampleRows();
+
+        // Each class's rows and description looked up once, so that reading stays linear in the number of classes.
+        var rowsOf = new int[embedding.Labels.Count];
+        var rowOf = new int[embedding.Labels.Count];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            int c = embedding.ExampleClasses[r];
+            rowsOf[c]++;
+            rowOf[c] = r;
+        }
+
+        var descriptionOf = new Dictionary<string, Description>(StringComparer.Ordinal);
+        foreach (Description d in descriptions)
+        {
+            descriptionOf.TryAdd(d.Label, d);
+        }
+
         var labels = new string[count];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
@@ -48,10 +65,8 @@ public sealed partial class FewShotClassifier
                 throw ModelFile.Invalid("the described-labels section names an unknown or repeated label");
             }
 
-            int[] own = [.. Enumerable.Range(0, rows.Length).Where(r => embedding.ExampleClasses[r] == c)];
-            Description? description = descriptions.FirstOrDefault(d => d.Label == label);
-            if (own.Length != 1 || description is null || description.Vector.Length != rows[own[0]].Length
-                || System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(rows[own[0]].Span, description.Vector.Span) < 0.9999f)
+            if (rowsOf[c] != 1 || !descriptionOf.TryGetValue(label, out Description? description) || description.Vector.Length != rows[rowOf[c]].Length
+                || System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(rows[rowOf[c]].Span, description.Vector.Span) < 0.9999f)
             {
                 throw ModelFile.Invalid($"the class '{label}' is marked as described only, but its one example is not its description");
             }

@@ -121,6 +121,26 @@ public class FewShotClassifierZeroShotTests
     }
 
     [Test]
+    public async Task SaveAndLoad_KeepEveryStandIn_OfAHundredTimesAsManyClasses()
+    {
+        string[] labels = [.. Enumerable.Range(0, 200).Select(i => $"topic {i}")];
+        var zeroShot = await FewShotClassifier.CreateFromDescriptionsAsync(FewShotClassifierConfigurationsTests.NewGenerator(), labels);
+        using var stream = new MemoryStream();
+        await zeroShot.SaveAsync(stream);
+        stream.Position = 0;
+
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(FewShotClassifierConfigurationsTests.NewGenerator(), stream);
+        FewShotClassifier grown = await loaded.AddExamplesAsync([new("all about topic 7", "topic 7")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(loaded.DescribedOnlyLabels, Is.EqualTo(labels));
+            Assert.That(grown.DescribedOnlyLabels, Has.Count.EqualTo(199).And.No.Member("topic 7"));
+            Assert.That(grown.Model.ExampleCount, Is.EqualTo(200), "199 stand-ins and the one example");
+        });
+    }
+
+    [Test]
     public async Task Create_UsesLabelNames_WhenNoDescriptionIsGiven()
     {
         var generator = BagOfWords.Generator();
