@@ -141,6 +141,28 @@ public class FewShotClassifierZeroShotTests
     }
 
     [Test]
+    public async Task AddExamplesAsync_KeepsTheStandIns_OfAMixedClassifierLoadedWithoutTexts()
+    {
+        var zeroShot = await FewShotClassifier.CreateFromDescriptionsAsync(FewShotClassifierConfigurationsTests.NewGenerator(), Labels, Described());
+        FewShotClassifier mixed = await zeroShot.AddExamplesAsync(Examples.Where(e => e.Label == "billing"));
+        using var stream = new MemoryStream();
+        await mixed.SaveAsync(stream);
+        stream.Position = 0;
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(FewShotClassifierConfigurationsTests.NewGenerator(), stream);
+
+        FewShotClassifier grown = await loaded.AddExamplesAsync(Examples.Where(e => e.Label == "shipping"));
+
+        // Its word view cannot be refitted without the stand-in's words, so the stand-in stays one example of its class.
+        Assert.Multiple(() =>
+        {
+            Assert.That(loaded.DescribedOnlyLabels, Is.EqualTo(new[] { "shipping" }));
+            Assert.That(grown.DescribedOnlyLabels, Is.Empty);
+            Assert.That(grown.Model.ExampleCount, Is.EqualTo(5), "two billing, the shipping stand-in and two shipping");
+        });
+        Assert.That((await grown.PredictAsync("the courier lost the parcel")).Label, Is.EqualTo("shipping"));
+    }
+
+    [Test]
     public async Task Create_UsesLabelNames_WhenNoDescriptionIsGiven()
     {
         var generator = BagOfWords.Generator();
