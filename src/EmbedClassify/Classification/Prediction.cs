@@ -18,4 +18,12 @@ public readonly record struct Prediction(string Label, float Score, IReadOnlyLis
     /// <see cref="FewShotClassifierOptions.DetectUnknown"/> is set.
     /// </summary>
     public bool IsUnknown { get; init; }
+
+    /// <summary>
+    /// Gets the embedding view's raw similarity of the input to its nearest class (for nearest centroid, the cosine to
+    /// the closest class centroid in the space the classifier compares in), before any calibration or other view; or
+    /// <see langword="null"/> when the prediction was not made from an embedding. <see cref="DriftMonitor"/> compares it
+    /// with the examples' own similarities to notice texts unlike the examples.
+    /// </summary>
+    public float? EmbeddingSimilarity { get; init; }
 }

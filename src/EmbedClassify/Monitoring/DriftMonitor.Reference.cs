@@ -1,0 +1,97 @@
+namespace EmbedClassify;
+
+public sealed partial class DriftMonitor
+{
+    private readonly SimilarityReference _reference;
+    private readonly double[] _exampleMix;
+
+    /// <summary>
+    /// What the examples say a text's similarity to its nearest class should be: each class's mean over its held-out
+    /// examples, the pooled spread around those means, and the bound the window's mean shift is checked against.
+    /// </summary>
+    private sealed class SimilarityReference
+    {
+        private readonly float[] _means;
+        private readonly double _referenceVariance;
+        private readonly double _critical;
+
+        private SimilarityReference(float[] means, double spread, double referenceVariance, double critical, bool available)
+        {
+            _means = means;
+            Spread = spread;
+            _referenceVariance = referenceVariance;
+            _critical = critical;
+            IsAvailable = available;
+        }
+
+        public bool IsAvailable { get; }
+
+        /// <summary>Gets the examples' pooled standard deviation of similarity around their class means (1 when unavailable).</summary>
+        public double Spread { get; }
+
+        /// <summary>
+        /// Calibrates on the classifier's own leave-one-out: each held-out example is scored by a classifier fitted
+        /// without it, and its similarity to the nearest class is what a new text like it would show.
+        /// </summary>
+        public static SimilarityReference Of(EmbeddingClassifier model, double falseAlarmRate)
+        {
+            int classCount = model.Labels.Count;
+            (float[][] scores, int[] truth) = model.LeaveOneOutScores();
+            int m = truth.Length;
+            var sums = new double[classCount];
+            var counts = new int[classCount];
+            var nearest = new float[m];
+            double total = 0;
+            for (int n = 0; n < m; n++)
+            {
+                nearest[n] = scores[n].Max();
+                sums[truth[n]] += nearest[n];
+                counts[truth[n]]++;
+                total += nearest[n];
+            }
+
+            // Classes with no held-out example (one example) take the pooled mean: an estimate, not a measurement.
+            float pooled = m > 0 ? (float)(total / m) : 0;
+            var means = new float[classCount];
+            int heldClasses = 0;
+            double inverseCounts = 0;
+            for (int c = 0; c < classCount; c++)
+            {
+                means[c] = counts[c] > 0 ? (float)(sums[c] / counts[c]) : pooled;
+                if (counts[c] > 0)
+                {
+                    heldClasses++;
+                    inverseCounts += 1.0 / counts[c];
+                }
+            }
+
+            double squares = 0;
+            for (int n = 0; n < m; n++)
+            {
+                double d = nearest[n] - means[truth[n]];
+                squares += d * d;
+            }
+
+            int degreesOfFreedom = m - heldClasses;
+            double spread = degreesOfFreedom > 0 ? Math.Sqrt(squares / degreesOfFreedom) : 0;
+            if (degreesOfFreedom < 1 || !(spread > 1e-6))
+            {
+                // Nothing to calibrate on: shifts are then raw similarities, reported but never checked.
+                return new SimilarityReference(new float[classCount], 1, 0, 0, available: false);
+            }
+
+            // The window's mean shift has variance 1/n from the window and, because each class mean comes from a few
+            // examples, the variance of a mean of class means (equal weights): Σ (1/k_c) / h². The spread is estimated
+            // too, hence Student's t with the residuals' degrees of freedom.
+            double referenceVariance = inverseCounts / ((double)heldClasses * heldClasses);
+            double critical = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, degreesOfFreedom, 1 - falseAlarmRate);
+            return new SimilarityReference(means, spread, referenceVariance, critical, available: true);
+        }
+
+        public float MeanOf(int c) => _means[c];
+
+        public float Shift(int c, float similarity) => (float)((similarity - _means[c]) / Spread);
+
+        public double Threshold(int n) => -_critical * Math.Sqrt((1.0 / n) + _referenceVariance);
+    }
+}

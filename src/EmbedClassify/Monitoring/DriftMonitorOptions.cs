@@ -1,0 +1,80 @@
+namespace EmbedClassify;
+
+/// <summary>
+/// Represents the settings of a <see cref="DriftMonitor"/>. They are checked when the monitor is created; the monitor
+/// keeps its own copy.
+/// </summary>
+public sealed class DriftMonitorOptions
+{
+    /// <summary>The default <see cref="WindowSize"/>.</summary>
+    public const int DefaultWindowSize = 500;
+
+    /// <summary>
+    /// Gets or sets how many of the most recent predictions the statistics cover; at least 10. Memory is a few bytes per
+    /// prediction of the window, whatever the stream's length. The first full window is the baseline that the
+    /// confidence and class-mix checks compare with. The default is <see cref="DefaultWindowSize"/>.
+    /// </summary>
+    public int WindowSize { get; set; } = DefaultWindowSize;
+
+    /// <summary>
+    /// Gets or sets how many predictions the window must hold before any threshold is checked; at least 10 and at most
+    /// <see cref="WindowSize"/>. The default is 50.
+    /// </summary>
+    public int MinimumPredictions { get; set; } = 50;
+
+    /// <summary>
+    /// Gets or sets the probability that one check of one statistic crosses its threshold when nothing has drifted; the
+    /// thresholds are set from it. Between 0 and 0.5, exclusive. The default is 0.001.
+    /// </summary>
+    public double FalseAlarmRate { get; set; } = 0.001;
+
+    /// <summary>
+    /// Gets or sets the share of texts like the examples that the classifier flags as unknown: the rate the
+    /// <see cref="DriftSignal.UnknownShare"/> check compares with. Between 0 and 1, exclusive. The default, 0.05, is
+    /// what <see cref="FewShotClassifier.UnknownThreshold"/> is fitted to let through (its 5th percentile).
+    /// </summary>
+    public double ExpectedUnknownShare { get; set; } = 0.05;
+
+    /// <summary>
+    /// Gets or sets the name the monitor's gauges carry in the <see cref="EmbedClassifyTelemetry.MonitorTagName"/> tag,
+    /// to tell several monitors apart. It is a tag value: never put text, labels or secrets in it. The default is
+    /// <c>default</c>.
+    /// </summary>
+    public string Name { get; set; } = "default";
+
+    /// <summary>Creates a copy of these options.</summary>
+    /// <returns>A new instance with the same values.</returns>
+    public DriftMonitorOptions Clone() => (DriftMonitorOptions)MemberwiseClone();
+
+    /// <summary>Returns one message per bad setting.</summary>
+    internal List<string> Failures()
+    {
+        var failures = new List<string>();
+        if (WindowSize < 10)
+        {
+            failures.Add($"WindowSize is {WindowSize}; it must be at least 10.");
+        }
+
+        if (MinimumPredictions < 10 || MinimumPredictions > Math.Max(WindowSize, 10))
+        {
+            failures.Add($"MinimumPredictions is {MinimumPredictions}; it must be at least 10 and at most WindowSize ({WindowSize}).");
+        }
+
+        if (!(FalseAlarmRate > 0 && FalseAlarmRate < 0.5))
+        {
+            failures.Add($"FalseAlarmRate is {FalseAlarmRate}; it must be between 0 and 0.5, exclusive.");
+        }
+
+        if (!(ExpectedUnknownShare > 0 && ExpectedUnknownShare < 1))
+        {
+            failures.Add($"ExpectedUnknownShare is {ExpectedUnknownShare}; it must be between 0 and 1, exclusive.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            failures.Add("Name is blank; give the monitor a name for its gauges' tag.");
+        }
+
+        return failures;
+    }
+}
