@@ -12,15 +12,15 @@ public sealed partial class DriftMonitor
     private sealed class SimilarityReference
     {
         private readonly float[] _means;
-        private readonly double _referenceVariance;
-        private readonly double _critical;
+        private readonly double _windowCritical;
+        private readonly double _referenceCritical;
 
-        private SimilarityReference(float[] means, double spread, double referenceVariance, double critical, bool available)
+        private SimilarityReference(float[] means, double spread, double windowCritical, double referenceCritical, bool available)
         {
             _means = means;
             Spread = spread;
-            _referenceVariance = referenceVariance;
-            _critical = critical;
+            _windowCritical = windowCritical;
+            _referenceCritical = referenceCritical;
             IsAvailable = available;
         }
 
@@ -33,7 +33,7 @@ public sealed partial class DriftMonitor
         /// Calibrates on the classifier's own leave-one-out: each held-out example is scored by a classifier fitted
         /// without it, and its similarity to the nearest class is what a new text like it would show.
         /// </summary>
-        public static SimilarityReference Of(EmbeddingClassifier model, double falseAlarmRate)
+        public static SimilarityReference Of(EmbeddingClassifier model, double falseAlarmRate, double windowQuantile)
         {
             int classCount = model.Labels.Count;
             (float[][] scores, int[] truth) = model.LeaveOneOutScores();
@@ -81,17 +81,19 @@ public sealed partial class DriftMonitor
             }
 
             // The window's mean shift has variance 1/n from the window and, because each class mean comes from a few
-            // examples, the variance of a mean of class means (equal weights): Σ (1/k_c) / h². The spread is estimated
-            // too, hence Student's t with the residuals' degrees of freedom.
+            // examples, the variance of a mean of class means (equal weights): Σ (1/k_c) / h². The first part is checked
+            // over and over as the window slides (the sliding-window quantile); the second is one draw for the whole
+            // stream, from a spread that is estimated too, hence Student's t with the residuals' degrees of freedom.
             double referenceVariance = inverseCounts / ((double)heldClasses * heldClasses);
             double critical = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, degreesOfFreedom, 1 - falseAlarmRate);
-            return new SimilarityReference(means, spread, referenceVariance, critical, available: true);
+            return new SimilarityReference(means, spread, windowQuantile * windowQuantile, critical * critical * referenceVariance, available: true);
         }
 
         public float MeanOf(int c) => _means[c];
 
         public float Shift(int c, float similarity) => (float)((similarity - _means[c]) / Spread);
 
-        public double Threshold(int n) => -_critical * Math.Sqrt((1.0 / n) + _referenceVariance);
+        /// <summary>The shift below which a window of <paramref name="n"/> similarities is drift: each part of the variance times its own squared quantile.</summary>
+        public double Threshold(int n) => -Math.Sqrt((_windowCritical / n) + _referenceCritical);
     }
 }

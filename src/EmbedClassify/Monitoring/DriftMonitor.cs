@@ -15,7 +15,11 @@ namespace EmbedClassify;
 /// lock, independent of the window size and the number of classes; memory is about 13 bytes per prediction of the
 /// window plus 24 bytes per class, whatever the stream's length.
 /// </para>
-/// <para>Thresholds, each set so that one check crosses with probability <see cref="DriftMonitorOptions.FalseAlarmRate"/> when nothing drifted:</para>
+/// <para>
+/// Thresholds, each set so that a statistic crosses about <see cref="DriftMonitorOptions.FalseAlarmRate"/> times per
+/// <see cref="DriftMonitorOptions.WindowSize"/> predictions when nothing drifted, although it is checked after every
+/// prediction:
+/// </para>
 /// <list type="bullet">
 /// <item><description>
 /// <see cref="DriftSignal.Similarity"/>, calibrated on the examples when the monitor is created: each held-out
@@ -32,13 +36,16 @@ namespace EmbedClassify;
 /// <item><description>
 /// <see cref="DriftSignal.Confidence"/> and <see cref="DriftSignal.ClassMix"/>, calibrated on the baseline: the first
 /// full window (the few examples cannot say what production's class mix or confidence is; <see cref="ResetBaseline"/>
-/// takes the current window instead). Confidence: a normal bound below the baseline's mean. Class mix: the expected
-/// total-variation distance between two windows drawn from the baseline's mix plus its standard deviation times the
-/// normal quantile.
+/// takes the current window instead). Confidence: a normal bound below the baseline's mean that counts the noise of
+/// both windows. Class mix: the two-sample chi-square test of the window's class counts against the
+/// baseline's, Σ (a − b)² / (a + b) over the classes seen in either, against the chi-square quantile with one degree of
+/// freedom fewer than those classes. It treats the baseline as a sample as noisy as the window, which errs towards
+/// silence (measured: no false alarm in 1,000 windows where 50 were allowed).
 /// </description></item>
 /// </list>
 /// <para>
-/// An event is raised when a statistic crosses its threshold, once, and again only after it has come back within it.
+/// An event is raised when a statistic crosses its threshold, once, and again only after it has come back at least
+/// halfway from the threshold to its reference value (so that a window hovering at the threshold raises once).
 /// Handlers run on the thread that called <see cref="Observe(Prediction)"/>, after the monitor's lock is released.
 /// </para>
 /// <para>
@@ -56,6 +63,7 @@ public sealed partial class DriftMonitor : IDisposable
     private readonly Dictionary<string, int> _labelIndex;
     private readonly bool _detectUnknown;
     private readonly double _z;
+    private readonly double _checkTail;
 
     // The window, a ring of the last WindowSize predictions. _shifts is NaN for a prediction without a similarity.
     private readonly int[] _classes;
@@ -103,15 +111,17 @@ public sealed partial class DriftMonitor : IDisposable
         }
 
         _detectUnknown = classifier.Options.DetectUnknown;
-        _z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 1 - options.FalseAlarmRate);
+        _z = ScanQuantile(options.FalseAlarmRate, options.WindowSize);
+        _checkTail = 1 - MathNet.Numerics.Distributions.Normal.CDF(0, 1, _z);
         _classes = new int[options.WindowSize];
         _confidences = new float[options.WindowSize];
         _shifts = new float[options.WindowSize];
         _unknown = new bool[options.WindowSize];
         _classCounts = new int[_labels.Count];
-        _reference = SimilarityReference.Of(classifier.Model, options.FalseAlarmRate);
+        _reference = SimilarityReference.Of(classifier.Model, options.FalseAlarmRate, _z);
         _exampleMix = ExampleMix(classifier.Model);
-        _baselineExpected = new double[_labels.Count];
+        _baselineCounts = new int[_labels.Count];
+        _chiSquareThresholds = new double[_labels.Count];
         Instrumentation.Register(this);
     }
 
@@ -220,7 +230,8 @@ public sealed partial class DriftMonitor : IDisposable
                 _hasBaseline ? ConfidenceThreshold(n) : double.NaN,
                 classMix,
                 _hasBaseline ? BaselineDistance() : double.NaN,
-                _hasBaseline ? _classMixThreshold : double.NaN,
+                _hasBaseline ? _chiSquare : double.NaN,
+                _hasBaseline ? ChiSquareThreshold() : double.NaN,
                 _shiftCount > 0 ? MeanSimilarity() : double.NaN,
                 _shiftCount > 0 && _reference.IsAvailable ? _shiftSum / _shiftCount : double.NaN,
                 _shiftCount > 0 && _reference.IsAvailable ? _reference.Threshold(_shiftCount) : double.NaN);
@@ -378,36 +389,42 @@ public sealed partial class DriftMonitor : IDisposable
         {
             double shift = _shiftSum / _shiftCount;
             double threshold = _reference.Threshold(_shiftCount);
-            Update(ref crossing, DriftSignal.Similarity, shift < threshold, shift, threshold);
+            Update(ref crossing, DriftSignal.Similarity, (shift < threshold), (shift > threshold / 2), shift, threshold);
         }
 
         if (_detectUnknown)
         {
             double share = (double)_unknownCount / n;
             double threshold = UnknownShareThreshold(n);
-            Update(ref crossing, DriftSignal.UnknownShare, share > threshold, share, threshold);
+            double expected = _options.ExpectedUnknownShare;
+            Update(ref crossing, DriftSignal.UnknownShare, share > threshold, share < (expected + threshold) / 2, share, threshold);
         }
 
         if (_hasBaseline)
         {
             double confidence = _confidenceSum / n;
             double threshold = ConfidenceThreshold(n);
-            Update(ref crossing, DriftSignal.Confidence, confidence < threshold, confidence, threshold);
-            double distance = BaselineDistance();
-            Update(ref crossing, DriftSignal.ClassMix, distance > _classMixThreshold, distance, _classMixThreshold);
+            Update(ref crossing, DriftSignal.Confidence, (confidence < threshold), (confidence > (_baselineConfidenceMean + threshold) / 2), confidence, threshold);
+            double chiSquare = Math.Max(0, _chiSquare);
+            double mixThreshold = ChiSquareThreshold();
+            Update(ref crossing, DriftSignal.ClassMix, chiSquare > mixThreshold, chiSquare < mixThreshold / 2, chiSquare, mixThreshold);
         }
 
         return crossing;
     }
 
-    private void Update(ref Crossing crossing, DriftSignal signal, bool crossed, double value, double threshold)
+    /// <summary>
+    /// Raises a signal when it crosses, and re-arms it only once the statistic is back halfway from the threshold to
+    /// its reference: a window hovering at the threshold would otherwise raise at every other prediction.
+    /// </summary>
+    private void Update(ref Crossing crossing, DriftSignal signal, bool crossed, bool cleared, double value, double threshold)
     {
         if (crossed && !_raised[(int)signal])
         {
             _raised[(int)signal] = true;
             crossing.Add(signal, value, threshold);
         }
-        else if (!crossed)
+        else if (cleared)
         {
             _raised[(int)signal] = false;
         }

@@ -16,6 +16,6 @@ public enum DriftSignal
     /// <summary>The mean calibrated confidence (<see cref="Prediction.Score"/>) fell below the baseline window's (<see cref="DriftSnapshot.MeanConfidence"/>).</summary>
     Confidence,
 
-    /// <summary>The mix of predicted classes moved away from the baseline window's (<see cref="DriftSnapshot.BaselineClassMixDistance"/>).</summary>
+    /// <summary>The mix of predicted classes moved away from the baseline window's (<see cref="DriftSnapshot.ClassMixChiSquare"/>).</summary>
     ClassMix,
 }

@@ -16,7 +16,11 @@ namespace EmbedClassify;
 /// production's class mix usually differs from the examples' by design (a few examples per class).
 /// </param>
 /// <param name="BaselineClassMixDistance">The total-variation distance between the window's predicted-class mix and the baseline window's; <see cref="double.NaN"/> until the baseline window is full.</param>
-/// <param name="BaselineClassMixThreshold">The distance above which <see cref="DriftSignal.ClassMix"/> is raised; <see cref="double.NaN"/> until the baseline window is full.</param>
+/// <param name="ClassMixChiSquare">
+/// The two-sample chi-square statistic of the window's class counts against the baseline window's (what
+/// <see cref="DriftSignal.ClassMix"/> checks); <see cref="double.NaN"/> until the baseline window is full.
+/// </param>
+/// <param name="ClassMixChiSquareThreshold">The statistic above which <see cref="DriftSignal.ClassMix"/> is raised; <see cref="double.NaN"/> until the baseline window is full.</param>
 /// <param name="MeanSimilarity">The mean of the window's <see cref="Prediction.EmbeddingSimilarity"/>.</param>
 /// <param name="SimilarityShift">
 /// The mean over the window of each prediction's <see cref="Prediction.EmbeddingSimilarity"/> minus the mean
@@ -34,7 +38,8 @@ public readonly record struct DriftSnapshot(
     double MeanConfidenceThreshold,
     double ClassMixDistance,
     double BaselineClassMixDistance,
-    double BaselineClassMixThreshold,
+    double ClassMixChiSquare,
+    double ClassMixChiSquareThreshold,
     double MeanSimilarity,
     double SimilarityShift,
     double SimilarityShiftThreshold);
