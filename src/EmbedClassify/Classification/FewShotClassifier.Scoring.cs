@@ -10,7 +10,6 @@ public sealed partial class FewShotClassifier
         int classCount = Labels.Count;
         var probabilities = new float[classCount];
         int best = _embedding.Score(vector, probabilities);
-        float nearest = probabilities[best];
         if (_words is not null)
         {
             Span<float> scratch = classCount <= 256 ? stackalloc float[classCount] : new float[classCount];
@@ -32,7 +31,7 @@ public sealed partial class FewShotClassifier
         return new Prediction(Labels[best], probabilities[best], scores)
         {
             IsUnknown = _options.DetectUnknown && probabilities[best] < _calibration.UnknownThreshold,
-            EmbeddingSimilarity = nearest,
+            EmbeddingSimilarity = _embedding.ExampleSimilarity(vector, best),
         };
     }
 

@@ -20,8 +20,8 @@ public readonly record struct Prediction(string Label, float Score, IReadOnlyLis
     public bool IsUnknown { get; init; }
 
     /// <summary>
-    /// Gets the embedding view's raw similarity of the input to its nearest class (for nearest centroid, the cosine to
-    /// the closest class centroid in the space the classifier compares in), before any calibration or other view; or
+    /// Gets the cosine similarity between the input's embedding and the mean embedding of the predicted class's
+    /// examples (as given: not centered, not refined on unlabelled texts), whatever the strategy; or
     /// <see langword="null"/> when the prediction was not made from an embedding. <see cref="DriftMonitor"/> compares it
     /// with the examples' own similarities to notice texts unlike the examples.
     /// </summary>

@@ -12,6 +12,7 @@ public sealed partial class DriftMonitor
     private int _occupiedClasses;
     private double _baselineConfidenceMean;
     private double _baselineConfidenceSpread;
+    private double _baselineUnknownShare;
     private bool _hasBaseline;
 
     /// <summary>Takes the full window as the baseline: O(window + classes), once.</summary>
@@ -28,6 +29,7 @@ public sealed partial class DriftMonitor
 
         _baselineConfidenceMean = confidenceMean;
         _baselineConfidenceSpread = Math.Sqrt(squares / (n - 1));
+        _baselineUnknownShare = (double)_unknownCount / n;
         Array.Copy(_classCounts, _baselineCounts, _classCounts.Length);
         _occupiedClasses = _classCounts.Count(count => count > 0);
         _chiSquare = 0;
@@ -87,6 +89,14 @@ public sealed partial class DriftMonitor
         }
 
         return sum / 2;
+    }
+
+    // Two windows' binomial noise around the baseline's share, which is kept off 0 by half a prediction: a baseline
+    // with no unknown text would otherwise alarm at the first one.
+    private double UnknownShareThreshold(int n)
+    {
+        double p = Math.Max(_baselineUnknownShare, 0.5 / _classes.Length);
+        return _baselineUnknownShare + (_z * Math.Sqrt(p * (1 - p) * ((1.0 / n) + (1.0 / _classes.Length)))) + (0.5 / n);
     }
 
     // Both windows' noise at the sliding-window quantile: the baseline's error is one draw for the whole stream, and

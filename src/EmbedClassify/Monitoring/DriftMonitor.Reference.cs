@@ -6,7 +6,7 @@ public sealed partial class DriftMonitor
     private readonly double[] _exampleMix;
 
     /// <summary>
-    /// What the examples say a text's similarity to its nearest class should be: each class's mean over its held-out
+    /// What the examples say a text's similarity to its predicted class's examples should be: each class's mean over its held-out
     /// examples, the pooled spread around those means, and the bound the window's mean shift is checked against.
     /// </summary>
     private sealed class SimilarityReference
@@ -30,13 +30,48 @@ public sealed partial class DriftMonitor
         public double Spread { get; }
 
         /// <summary>
-        /// Calibrates on the classifier's own leave-one-out: each held-out example is scored by a classifier fitted
-        /// without it, and its similarity to the nearest class is what a new text like it would show.
+        /// Calibrates on the examples by leave-one-out: each example's cosine to the mean of the other examples of its
+        /// class is what a new text like it would show as <see cref="Prediction.EmbeddingSimilarity"/>. With unit rows
+        /// and class sums s, that is (x·s − 1) / |s − x| with |s − x|² = |s|² − 2 x·s + 1: one pass over the examples.
         /// </summary>
         public static SimilarityReference Of(EmbeddingClassifier model, double falseAlarmRate, double windowQuantile)
         {
             int classCount = model.Labels.Count;
-            (float[][] scores, int[] truth) = model.LeaveOneOutScores();
+            int d = model.Dimensions;
+            int[] classes = model.ExampleClasses;
+            ReadOnlyMemory<float>[] rows = model.InputExampleRows();
+            var unit = new float[rows.Length * d];
+            var classSums = new float[classCount * d];
+            var members = new int[classCount];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                Span<float> row = unit.AsSpan(i * d, d);
+                rows[i].Span.CopyTo(row);
+                VectorMath.Normalize(row);
+                Span<float> sum = classSums.AsSpan(classes[i] * d, d);
+                System.Numerics.Tensors.TensorPrimitives.Add(sum, row, sum);
+                members[classes[i]]++;
+            }
+
+            var squaredNorms = new double[classCount];
+            for (int c = 0; c < classCount; c++)
+            {
+                squaredNorms[c] = VectorMath.Dot(classSums.AsSpan(c * d, d), classSums.AsSpan(c * d, d));
+            }
+
+            var heldOut = new List<(int Class, float Similarity)>(rows.Length);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                int c = classes[i];
+                double dot = VectorMath.Dot(unit.AsSpan(i * d, d), classSums.AsSpan(c * d, d));
+                double rest = squaredNorms[c] - (2 * dot) + 1;
+                if (members[c] > 1 && rest > 1e-9)
+                {
+                    heldOut.Add((c, (float)((dot - 1) / Math.Sqrt(rest))));
+                }
+            }
+
+            int[] truth = [.. heldOut.Select(h => h.Class)];
             int m = truth.Length;
             var sums = new double[classCount];
             var counts = new int[classCount];
@@ -44,7 +79,7 @@ public sealed partial class DriftMonitor
             double total = 0;
             for (int n = 0; n < m; n++)
             {
-                nearest[n] = scores[n].Max();
+                nearest[n] = heldOut[n].Similarity;
                 sums[truth[n]] += nearest[n];
                 counts[truth[n]]++;
                 total += nearest[n];
@@ -68,8 +103,8 @@ public sealed partial class DriftMonitor
             double squares = 0;
             for (int n = 0; n < m; n++)
             {
-                double d = nearest[n] - means[truth[n]];
-                squares += d * d;
+                double residual = nearest[n] - means[truth[n]];
+                squares += residual * residual;
             }
 
             int degreesOfFreedom = m - heldClasses;

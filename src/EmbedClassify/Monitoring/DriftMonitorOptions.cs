@@ -12,7 +12,7 @@ public sealed class DriftMonitorOptions
     /// <summary>
     /// Gets or sets how many of the most recent predictions the statistics cover; at least 10. Memory is a few bytes per
     /// prediction of the window, whatever the stream's length. The first full window is the baseline that the
-    /// confidence and class-mix checks compare with. The default is <see cref="DefaultWindowSize"/>.
+    /// unknown-share, confidence and class-mix checks compare with. The default is <see cref="DefaultWindowSize"/>.
     /// </summary>
     public int WindowSize { get; set; } = DefaultWindowSize;
 
@@ -30,13 +30,6 @@ public sealed class DriftMonitorOptions
     /// alarm per statistic in 500,000 predictions with the default window.
     /// </summary>
     public double FalseAlarmRate { get; set; } = 0.001;
-
-    /// <summary>
-    /// Gets or sets the share of texts like the examples that the classifier flags as unknown: the rate the
-    /// <see cref="DriftSignal.UnknownShare"/> check compares with. Between 0 and 1, exclusive. The default, 0.05, is
-    /// what <see cref="FewShotClassifier.UnknownThreshold"/> is fitted to let through (its 5th percentile).
-    /// </summary>
-    public double ExpectedUnknownShare { get; set; } = 0.05;
 
     /// <summary>
     /// Gets or sets the name the monitor's gauges carry in the <see cref="EmbedClassifyTelemetry.MonitorTagName"/> tag,
@@ -66,11 +59,6 @@ public sealed class DriftMonitorOptions
         if (!(FalseAlarmRate > 0 && FalseAlarmRate < 0.5))
         {
             failures.Add($"FalseAlarmRate is {FalseAlarmRate}; it must be between 0 and 0.5, exclusive.");
-        }
-
-        if (!(ExpectedUnknownShare > 0 && ExpectedUnknownShare < 1))
-        {
-            failures.Add($"ExpectedUnknownShare is {ExpectedUnknownShare}; it must be between 0 and 1, exclusive.");
         }
 
         if (string.IsNullOrWhiteSpace(Name))

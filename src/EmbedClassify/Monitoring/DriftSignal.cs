@@ -10,7 +10,7 @@ public enum DriftSignal
     /// </summary>
     Similarity,
 
-    /// <summary>More recent texts are flagged <see cref="Prediction.IsUnknown"/> than the classifier's calibration lets through (<see cref="DriftSnapshot.UnknownShare"/>).</summary>
+    /// <summary>More recent texts are flagged <see cref="Prediction.IsUnknown"/> than in the baseline window (<see cref="DriftSnapshot.UnknownShare"/>).</summary>
     UnknownShare,
 
     /// <summary>The mean calibrated confidence (<see cref="Prediction.Score"/>) fell below the baseline window's (<see cref="DriftSnapshot.MeanConfidence"/>).</summary>

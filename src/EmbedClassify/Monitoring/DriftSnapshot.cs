@@ -7,7 +7,7 @@ namespace EmbedClassify;
 /// <param name="WindowCount">The number of predictions in the window (at most <see cref="DriftMonitorOptions.WindowSize"/>).</param>
 /// <param name="TotalCount">The number of predictions observed since the monitor was created.</param>
 /// <param name="UnknownShare">The share of the window's predictions flagged <see cref="Prediction.IsUnknown"/>.</param>
-/// <param name="UnknownShareThreshold">The share above which <see cref="DriftSignal.UnknownShare"/> is raised; <see cref="double.NaN"/> when the classifier does not detect unknown texts.</param>
+/// <param name="UnknownShareThreshold">The share above which <see cref="DriftSignal.UnknownShare"/> is raised; <see cref="double.NaN"/> when the classifier does not detect unknown texts or until the baseline window is full.</param>
 /// <param name="MeanConfidence">The mean of the window's <see cref="Prediction.Score"/> (the calibrated probability of the predicted class).</param>
 /// <param name="MeanConfidenceThreshold">The mean below which <see cref="DriftSignal.Confidence"/> is raised; <see cref="double.NaN"/> until the baseline window is full.</param>
 /// <param name="ClassMixDistance">

@@ -54,8 +54,6 @@ public class DriftMonitorTests
     [TestCase(nameof(DriftMonitorOptions.FalseAlarmRate), 0.0)]
     [TestCase(nameof(DriftMonitorOptions.FalseAlarmRate), 0.5)]
     [TestCase(nameof(DriftMonitorOptions.FalseAlarmRate), double.NaN)]
-    [TestCase(nameof(DriftMonitorOptions.ExpectedUnknownShare), 0.0)]
-    [TestCase(nameof(DriftMonitorOptions.ExpectedUnknownShare), 1.0)]
     [TestCase(nameof(DriftMonitorOptions.Name), " ")]
     public void Constructor_Throws_NamingOptionsAndTheSetting_WhenASettingIsBad(string setting, object value)
     {
@@ -335,7 +333,7 @@ public class DriftMonitorTests
     }
 
     [Test]
-    public void UnknownShare_IsRaised_WhenMoreTextsAreUnknownThanTheClassifierLetsThrough()
+    public void UnknownShare_IsRaised_WhenMoreTextsAreUnknownThanInTheBaseline()
     {
         using var monitor = new DriftMonitor(TwoClasses(detectUnknown: true), new DriftMonitorOptions { WindowSize = 200 });
         List<DriftDetectedEventArgs> raised = Record(monitor);
@@ -345,7 +343,7 @@ public class DriftMonitorTests
             monitor.Observe(Made(i % 2 == 0 ? "a" : "b", 0.8f, unknown: random.NextDouble() < 0.05));
         }
 
-        Assert.That(raised, Is.Empty, "5% unknown is what the classifier is fitted to flag");
+        Assert.That(raised, Is.Empty, "5% unknown from the start is the baseline");
         for (int i = 0; i < 200 && raised.Count == 0; i++)
         {
             monitor.Observe(Made(i % 2 == 0 ? "a" : "b", 0.8f, unknown: random.NextDouble() < 0.3));
@@ -380,9 +378,9 @@ public class DriftMonitorTests
         TestContext.Out.WriteLine(string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")));
         Assert.Multiple(() =>
         {
-            // The unknown share's reference rate is exact, so its count is the rate's; the baseline checks hang on one
-            // draw of the baseline window, so only their excess is bounded.
-            Assert.That(counts.GetValueOrDefault(DriftSignal.UnknownShare), Is.InRange(5, 150));
+            // The baseline checks hang on one draw of the baseline window (an unlucky one once raised 700 times here
+            // when its noise was counted at the one-check quantile), so what is bounded is the excess.
+            Assert.That(counts.GetValueOrDefault(DriftSignal.UnknownShare), Is.LessThanOrEqualTo(150));
             Assert.That(counts.GetValueOrDefault(DriftSignal.Confidence), Is.LessThanOrEqualTo(150));
             Assert.That(counts.GetValueOrDefault(DriftSignal.ClassMix), Is.LessThanOrEqualTo(150));
         });
@@ -512,6 +510,10 @@ public class DriftMonitorTests
     {
         using var monitor = new DriftMonitor(TwoClasses(detectUnknown: true), new DriftMonitorOptions { WindowSize = 50, MinimumPredictions = 50 });
         List<DriftDetectedEventArgs> raised = Record(monitor);
+        for (int i = 0; i < 50; i++)
+        {
+            monitor.Observe(Made("a", 0.9f, unknown: false));
+        }
 
         for (int round = 0; round < 3; round++)
         {

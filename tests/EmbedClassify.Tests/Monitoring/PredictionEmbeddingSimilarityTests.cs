@@ -6,7 +6,7 @@ namespace EmbedClassify.Tests.Monitoring;
 public class PredictionEmbeddingSimilarityTests
 {
     [Test]
-    public async Task FewShotClassifierPredictions_CarryTheEmbeddingViewsSimilarityToTheNearestClass()
+    public async Task FewShotClassifierPredictions_CarryTheCosineToThePredictedClasssExampleMean()
     {
         var world = new SyntheticClasses(classCount: 3, examplesPerClass: 4);
         var random = new Random(21);
@@ -18,23 +18,26 @@ public class PredictionEmbeddingSimilarityTests
         IReadOnlyList<Prediction> batch = await classifier.PredictBatchAsync(texts);
         Prediction single = await classifier.PredictAsync(texts[1]);
 
-        var scores = new float[3];
         for (int i = 0; i < vectors.Length; i++)
         {
-            classifier.Model.Score(vectors[i], scores);
-            Assert.That(batch[i].EmbeddingSimilarity, Is.EqualTo(scores.Max()), $"text {i}");
+            // Not the classifier's centered score: the cosine to the examples themselves.
+            double expected = Vectors.Cosine(vectors[i], world.ExampleMean(batch[i].Label));
+            Assert.That(batch[i].EmbeddingSimilarity, Is.EqualTo(expected).Within(1e-5), $"text {i}");
         }
+
+        Assert.That(batch.Select(p => p.EmbeddingSimilarity), Is.Not.EqualTo(batch.Select(p => (float?)p.Score)));
 
         Assert.That(single.EmbeddingSimilarity, Is.EqualTo(batch[1].EmbeddingSimilarity));
     }
 
     [Test]
-    public void EmbeddingClassifierPredictions_CarryTheirScoreAsTheSimilarity()
+    public void EmbeddingClassifierPredictions_CarryTheCosineToThePredictedClasssExampleMean()
     {
         var world = new SyntheticClasses(classCount: 3, examplesPerClass: 4);
+        float[] vector = world.InClass(1);
 
-        Prediction prediction = world.Classifier.Model.Predict(world.InClass(1));
+        Prediction prediction = world.Classifier.Model.Predict(vector);
 
-        Assert.That(prediction.EmbeddingSimilarity, Is.EqualTo(prediction.Score));
+        Assert.That(prediction.EmbeddingSimilarity, Is.EqualTo(Vectors.Cosine(vector, world.ExampleMean(prediction.Label))).Within(1e-5));
     }
 }

@@ -27,11 +27,29 @@ internal sealed class SyntheticClasses
             }
         }
 
+        Examples = examples;
         var generator = new FakeEmbeddingGenerator(_ => throw new InvalidOperationException("The tests pass vectors, not texts."));
         Classifier = new FewShotClassifier(generator, EmbeddingClassifier.Fit(examples, new FewShotClassifierOptions { DetectUnknown = detectUnknown }));
     }
 
     public FewShotClassifier Classifier { get; }
+
+    public IReadOnlyList<LabeledEmbedding> Examples { get; }
+
+    /// <summary>The mean of a class's example vectors (each already unit length), as a reference for the similarity.</summary>
+    public float[] ExampleMean(string label)
+    {
+        var mean = new float[Dimensions];
+        foreach (LabeledEmbedding e in Examples.Where(e => e.Label == label))
+        {
+            for (int i = 0; i < Dimensions; i++)
+            {
+                mean[i] += e.Vector.Span[i];
+            }
+        }
+
+        return mean;
+    }
 
     public static string Label(int c) => $"class {c}";
 
