@@ -13,7 +13,7 @@ namespace EmbedClassify;
 /// Feed it every prediction with <see cref="Observe(Prediction)"/> (from <see cref="FewShotClassifier.PredictAsync"/>,
 /// <see cref="FewShotClassifier.PredictBatchAsync"/> or the streaming API). Each call costs a few array writes under a
 /// lock, independent of the window size and the number of classes; memory is about 13 bytes per prediction of the
-/// window plus 24 bytes per class, whatever the stream's length.
+/// window plus about 50 bytes per class, whatever the stream's length.
 /// </para>
 /// <para>
 /// Thresholds, each set so that a statistic crosses about <see cref="DriftMonitorOptions.FalseAlarmRate"/> times per
