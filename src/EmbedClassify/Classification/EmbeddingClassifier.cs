@@ -272,7 +272,6 @@ public sealed partial class EmbeddingClassifier
             return new Prediction(_labels[best], scores[best], classScores)
             {
                 IsUnknown = _options.DetectUnknown && scores[best] < UnknownThreshold,
-                EmbeddingSimilarity = ExampleSimilarity(embedding, best),
             };
         }
         finally
