@@ -33,6 +33,7 @@ public sealed partial class DriftMonitor
         Array.Copy(_classCounts, _baselineCounts, _classCounts.Length);
         _occupiedClasses = _classCounts.Count(count => count > 0);
         _chiSquare = 0;
+        _baselineThresholdCount = -1;
         _hasBaseline = true;
     }
 

@@ -60,6 +60,7 @@ public sealed partial class DriftMonitor : IDisposable
     private readonly DriftMonitorOptions _options;
     private readonly IReadOnlyList<string> _labels;
     private readonly Dictionary<string, int> _labelIndex;
+    private readonly Dictionary<string, int> _labelInstanceIndex;
     private readonly bool _detectUnknown;
     private readonly double _z;
     private readonly double _checkTail;
@@ -81,6 +82,13 @@ public sealed partial class DriftMonitor : IDisposable
 
     // What was raised and not yet cleared, per DriftSignal.
     private readonly bool[] _raised = new bool[SignalCount];
+
+    // Thresholds of the last check and the window counts they were computed for; -1 forces a computation.
+    private int _similarityThresholdCount = -1;
+    private double _similarityThreshold;
+    private int _baselineThresholdCount = -1;
+    private double _shareThreshold;
+    private double _confidenceThreshold;
     private bool _disposed;
 
     /// <summary>
@@ -104,9 +112,11 @@ public sealed partial class DriftMonitor : IDisposable
         _options = options;
         _labels = classifier.Labels;
         _labelIndex = new Dictionary<string, int>(_labels.Count, StringComparer.Ordinal);
+        _labelInstanceIndex = new Dictionary<string, int>(_labels.Count, ReferenceEqualityComparer.Instance);
         for (int c = 0; c < _labels.Count; c++)
         {
             _labelIndex[_labels[c]] = c;
+            _labelInstanceIndex[_labels[c]] = c;
         }
 
         _detectUnknown = classifier.Options.DetectUnknown;
@@ -278,9 +288,9 @@ public sealed partial class DriftMonitor : IDisposable
             throw new ArgumentException("The prediction has no label; pass predictions made by the monitored classifier.", "prediction");
         }
 
-        // The classifier hands out its own label strings, so the usual hit is the reference compare on the dictionary's
-        // stored key after one hash.
-        if (!_labelIndex.TryGetValue(label, out int c))
+        // The classifier hands out its own label strings, found by reference without hashing the text; an equal string
+        // from elsewhere (a deserialized prediction) is found by value.
+        if (!_labelInstanceIndex.TryGetValue(label, out int c) && !_labelIndex.TryGetValue(label, out c))
         {
             throw new ArgumentException(
                 $"The prediction's label is not one of the monitored classifier's {_labels.Count} labels; pass predictions made by that classifier.",
@@ -382,21 +392,35 @@ public sealed partial class DriftMonitor : IDisposable
         if (_reference.IsAvailable && _shiftCount >= _options.MinimumPredictions)
         {
             double shift = _shiftSum / _shiftCount;
-            double threshold = _reference.Threshold(_shiftCount);
+            if (_shiftCount != _similarityThresholdCount)
+            {
+                // Constant once the window is full: computed again only when the count changes.
+                _similarityThreshold = _reference.Threshold(_shiftCount);
+                _similarityThresholdCount = _shiftCount;
+            }
+
+            double threshold = _similarityThreshold;
             Update(ref crossing, DriftSignal.Similarity, (shift < threshold), (shift > threshold / 2), shift, threshold);
         }
 
         if (_hasBaseline)
         {
+            if (n != _baselineThresholdCount)
+            {
+                _shareThreshold = _detectUnknown ? UnknownShareThreshold(n) : double.NaN;
+                _confidenceThreshold = ConfidenceThreshold(n);
+                _baselineThresholdCount = n;
+            }
+
             if (_detectUnknown)
             {
                 double share = (double)_unknownCount / n;
-                double shareThreshold = UnknownShareThreshold(n);
+                double shareThreshold = _shareThreshold;
                 Update(ref crossing, DriftSignal.UnknownShare, share > shareThreshold, share < (_baselineUnknownShare + shareThreshold) / 2, share, shareThreshold);
             }
 
             double confidence = _confidenceSum / n;
-            double threshold = ConfidenceThreshold(n);
+            double threshold = _confidenceThreshold;
             Update(ref crossing, DriftSignal.Confidence, (confidence < threshold), (confidence > (_baselineConfidenceMean + threshold) / 2), confidence, threshold);
             double chiSquare = Math.Max(0, _chiSquare);
             double mixThreshold = ChiSquareThreshold();
