@@ -36,7 +36,8 @@ public class DriftMonitorBenchmarks
     [Params(384, 768, 1536, 3072)]
     public int Dimension { get; set; }
 
-    [GlobalSetup]
+    // The 100× monitor takes seconds to build (10,000 classes); only its own row pays for it.
+    [GlobalSetup(Targets = [nameof(Predict), nameof(PredictAndObserve), nameof(Similarity), nameof(PredictText), nameof(PredictTextAndObserve), nameof(Observe)])]
     public async Task Setup()
     {
         const int examplesPerClass = 5;
@@ -61,15 +62,16 @@ public class DriftMonitorBenchmarks
             // A full window, so the baseline checks run in every measured call too.
             _monitor.Observe(_prediction);
         }
-
-        (_largeMonitor, _largePredictions) = LargeMonitor();
     }
+
+    [GlobalSetup(Target = nameof(ObserveLarge))]
+    public void SetupLarge() => (_largeMonitor, _largePredictions) = LargeMonitor();
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _monitor.Dispose();
-        _largeMonitor.Dispose();
+        _monitor?.Dispose();
+        _largeMonitor?.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "Predict (cached vector)")]
