@@ -31,6 +31,7 @@ public sealed partial class FewShotClassifier
         return new Prediction(Labels[best], probabilities[best], scores)
         {
             IsUnknown = _options.DetectUnknown && probabilities[best] < _calibration.UnknownThreshold,
+            EmbeddingSimilarity = _embedding.ExampleSimilarity(vector, best),
         };
     }
 

@@ -18,4 +18,13 @@ public readonly record struct Prediction(string Label, float Score, IReadOnlyLis
     /// <see cref="FewShotClassifierOptions.DetectUnknown"/> is set.
     /// </summary>
     public bool IsUnknown { get; init; }
+
+    /// <summary>
+    /// Gets the cosine similarity between the input's embedding and the mean embedding of the predicted class's
+    /// examples (as given: not centered, not refined on unlabelled texts), whatever the strategy, for predictions of
+    /// <see cref="FewShotClassifier"/>; <see langword="null"/> otherwise (<see cref="EmbeddingClassifier.Predict"/> leaves
+    /// it out to stay one scoring pass). <see cref="DriftMonitor"/> compares it with the examples' own similarities to
+    /// notice texts unlike the examples.
+    /// </summary>
+    public float? EmbeddingSimilarity { get; init; }
 }

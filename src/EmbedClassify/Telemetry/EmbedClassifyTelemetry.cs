@@ -20,6 +20,13 @@ namespace EmbedClassify;
 /// <see cref="FewShotClassifier"/>, tagged with <see cref="StrategyTagName"/>).
 /// </para>
 /// <para>
+/// It also holds the observable gauges of every <see cref="DriftMonitor"/> not yet disposed, each measurement tagged
+/// with <see cref="MonitorTagName"/>: <see cref="DriftUnknownShareInstrumentName"/>,
+/// <see cref="DriftMeanConfidenceInstrumentName"/>, <see cref="DriftClassMixDistanceInstrumentName"/>,
+/// <see cref="DriftSimilarityShiftInstrumentName"/> and <see cref="DriftWindowCountInstrumentName"/>. A gauge with
+/// nothing to report yet (an empty window) reports nothing for that monitor.
+/// </para>
+/// <para>
 /// No input text, label, cache key or credential is ever a tag: traces and metrics often leave the trust boundary of
 /// the data. Embedding calls themselves are traced by Microsoft.Extensions.AI's <c>UseOpenTelemetry()</c>.
 /// </para>
@@ -52,6 +59,24 @@ public static class EmbedClassifyTelemetry
 
     /// <summary>The name of the counter of texts classified.</summary>
     public const string PredictionsInstrumentName = "embedclassify.predictions";
+
+    /// <summary>The name of the gauge of the share of a drift monitor's window flagged as unknown (<see cref="DriftSnapshot.UnknownShare"/>).</summary>
+    public const string DriftUnknownShareInstrumentName = "embedclassify.drift.unknown_share";
+
+    /// <summary>The name of the gauge of the mean calibrated confidence over a drift monitor's window (<see cref="DriftSnapshot.MeanConfidence"/>).</summary>
+    public const string DriftMeanConfidenceInstrumentName = "embedclassify.drift.mean_confidence";
+
+    /// <summary>The name of the gauge of the total-variation distance of a drift monitor's predicted-class mix from the examples' (<see cref="DriftSnapshot.ClassMixDistance"/>).</summary>
+    public const string DriftClassMixDistanceInstrumentName = "embedclassify.drift.class_mix_distance";
+
+    /// <summary>The name of the gauge of a drift monitor's embedding similarity shift, in the examples' standard deviations (<see cref="DriftSnapshot.SimilarityShift"/>).</summary>
+    public const string DriftSimilarityShiftInstrumentName = "embedclassify.drift.similarity_shift";
+
+    /// <summary>The name of the gauge of the number of predictions in a drift monitor's window (<see cref="DriftSnapshot.WindowCount"/>).</summary>
+    public const string DriftWindowCountInstrumentName = "embedclassify.drift.window_count";
+
+    /// <summary>The tag that names a drift monitor (<see cref="DriftMonitorOptions.Name"/>).</summary>
+    public const string MonitorTagName = "embedclassify.monitor";
 
     /// <summary>The tag that names the fitted decision rule (a <see cref="ClassificationStrategy"/> name).</summary>
     public const string StrategyTagName = "embedclassify.strategy";

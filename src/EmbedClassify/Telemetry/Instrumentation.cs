@@ -30,6 +30,63 @@ internal static class Instrumentation
     public static readonly Counter<long> Predictions = Meter.CreateCounter<long>(
         EmbedClassifyTelemetry.PredictionsInstrumentName, "{text}", "Texts classified.");
 
+    // Drift monitors publish through gauges created once here, each reporting every registered monitor: instruments
+    // created per monitor would repeat the same names on one meter, which exporters report as conflicts.
+    private static readonly Lock MonitorsLock = new();
+    private static readonly List<DriftMonitor> Monitors = [];
+
+    public static readonly ObservableGauge<double> DriftUnknownShare = Meter.CreateObservableGauge(
+        EmbedClassifyTelemetry.DriftUnknownShareInstrumentName, () => Measure(s => s.UnknownShare), "1", "Share of a drift monitor's window flagged as unknown.");
+
+    public static readonly ObservableGauge<double> DriftMeanConfidence = Meter.CreateObservableGauge(
+        EmbedClassifyTelemetry.DriftMeanConfidenceInstrumentName, () => Measure(s => s.MeanConfidence), "1", "Mean calibrated confidence over a drift monitor's window.");
+
+    public static readonly ObservableGauge<double> DriftClassMixDistance = Meter.CreateObservableGauge(
+        EmbedClassifyTelemetry.DriftClassMixDistanceInstrumentName, () => Measure(s => s.ClassMixDistance), "1", "Total-variation distance of the window's predicted-class mix from the examples'.");
+
+    public static readonly ObservableGauge<double> DriftSimilarityShift = Meter.CreateObservableGauge(
+        EmbedClassifyTelemetry.DriftSimilarityShiftInstrumentName, () => Measure(s => s.SimilarityShift), "{standard_deviation}", "Mean shift of the window's similarity to the nearest class from the examples', in the examples' standard deviations.");
+
+    public static readonly ObservableGauge<double> DriftWindowCount = Meter.CreateObservableGauge(
+        EmbedClassifyTelemetry.DriftWindowCountInstrumentName, () => Measure(s => s.WindowCount), "{prediction}", "Predictions in a drift monitor's window.");
+
+    public static void Register(DriftMonitor monitor)
+    {
+        lock (MonitorsLock)
+        {
+            Monitors.Add(monitor);
+        }
+    }
+
+    public static void Unregister(DriftMonitor monitor)
+    {
+        lock (MonitorsLock)
+        {
+            Monitors.Remove(monitor);
+        }
+    }
+
+    private static List<Measurement<double>> Measure(Func<DriftSnapshot, double> statistic)
+    {
+        DriftMonitor[] monitors;
+        lock (MonitorsLock)
+        {
+            monitors = [.. Monitors];
+        }
+
+        var measurements = new List<Measurement<double>>(monitors.Length);
+        foreach (DriftMonitor monitor in monitors)
+        {
+            double value = statistic(monitor.GetSnapshot());
+            if (!double.IsNaN(value))
+            {
+                measurements.Add(new Measurement<double>(value, new KeyValuePair<string, object?>(EmbedClassifyTelemetry.MonitorTagName, monitor.Name)));
+            }
+        }
+
+        return measurements;
+    }
+
     /// <summary>Returns the strategy's name without allocating, for use as a tag value.</summary>
     public static string StrategyName(ClassificationStrategy strategy) => strategy switch
     {
