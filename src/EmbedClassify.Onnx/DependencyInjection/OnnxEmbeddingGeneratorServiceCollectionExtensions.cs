@@ -1,4 +1,3 @@
-using System.Reflection;
 using EmbedClassify.Onnx;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -31,33 +30,7 @@ public static class OnnxEmbeddingGeneratorServiceCollectionExtensions
         IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = new OnnxEmbeddingGeneratorOptions();
-        string? modelDirectory = null;
-        if (configuration is not null)
-        {
-            string path = configuration is IConfigurationSection section ? section.Path : "(root)";
-            modelDirectory = configuration["ModelDirectory"];
-            try
-            {
-                configuration.Bind(options, binder => binder.ErrorOnUnknownConfiguration = false);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or TargetInvocationException or ArgumentException)
-            {
-                Exception cause = ex.InnerException ?? ex;
-                throw new InvalidOperationException($"The ONNX embedding settings at '{path}' are invalid: {cause.Message}", ex);
-            }
-
-            string[] known = [.. typeof(OnnxEmbeddingGeneratorOptions).GetProperties().Select(p => p.Name), "ModelDirectory"];
-            foreach (IConfigurationSection child in configuration.GetChildren())
-            {
-                if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-                {
-                    throw new InvalidOperationException(
-                        $"'{child.Path}' is not an ONNX embedding setting; known settings are {string.Join(", ", known)}.");
-                }
-            }
-        }
-
+        OnnxEmbeddingGeneratorOptions options = OnnxEmbeddingSettings.Bind(configuration, allowModelDirectory: true, out string? modelDirectory);
         return services.AddEmbeddingGenerator(_ => modelDirectory is null
             ? OnnxEmbeddingGenerator.CreateDefault(options)
             : OnnxEmbeddingGenerator.FromDirectory(modelDirectory, options));

@@ -24,26 +24,40 @@ public sealed partial class OnnxEmbeddingGenerator
     /// <returns>A new generator; the caller disposes it.</returns>
     /// <exception cref="InvalidOperationException">The model resources could not be found in <c>EmbedClassify.Onnx.MiniLM</c>.</exception>
     /// <exception cref="Microsoft.ML.OnnxRuntime.OnnxRuntimeException">ONNX Runtime failed to load the model.</exception>
-    public static OnnxEmbeddingGenerator CreateDefault(OnnxEmbeddingGeneratorOptions? options = null)
-    {
-        options = options?.Clone() ?? new OnnxEmbeddingGeneratorOptions();
-        bool int8 = options.Precision == OnnxModelPrecision.Int8;
+    public static OnnxEmbeddingGenerator CreateDefault(OnnxEmbeddingGeneratorOptions? options = null) =>
+        Create(LocalModelDescription.MiniLM, options);
 
-        byte[] modelBytes;
-        using (Stream model = int8 ? MiniLMModelFiles.OpenInt8Model() : MiniLMModelFiles.OpenFloat32Model())
+    /// <summary>
+    /// Creates a generator for a built-in model at the <see cref="OnnxEmbeddingGeneratorOptions.Precision"/> of
+    /// <paramref name="options"/>, pooled as the model was trained; the model packages (MiniLM, arctic-embed-xs) call it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><see cref="OnnxEmbeddingGeneratorOptions.MaxSequenceLength"/> exceeds the model's position table.</exception>
+    internal static OnnxEmbeddingGenerator Create(LocalModelDescription model, OnnxEmbeddingGeneratorOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        options = options?.Clone() ?? new OnnxEmbeddingGeneratorOptions();
+        if (options.MaxSequenceLength > model.MaxPositions)
         {
-            modelBytes = new byte[model.Length];
-            model.ReadExactly(modelBytes);
+            throw new ArgumentException(
+                $"MaxSequenceLength {options.MaxSequenceLength} exceeds the {model.MaxPositions} positions of the model '{model.ModelId}'.", nameof(options));
+        }
+
+        bool int8 = options.Precision == OnnxModelPrecision.Int8;
+        byte[] modelBytes;
+        using (Stream graph = int8 ? model.OpenInt8Model() : model.OpenFloat32Model())
+        {
+            modelBytes = new byte[graph.Length];
+            graph.ReadExactly(modelBytes);
         }
 
         BertWordPieceEncoder encoder;
-        using (Stream vocabulary = MiniLMModelFiles.OpenVocabulary())
+        using (Stream vocabulary = model.OpenVocabulary())
         {
             encoder = BertWordPieceEncoder.Create(vocabulary, options.LowerCase, options.MaxSequenceLength);
         }
 
-        SentenceEmbeddingModel sentenceModel = SentenceEmbeddingModel.Create(modelBytes, options.IntraOpThreads);
-        string modelId = (options.ModelId ?? DefaultModelId) + (int8 ? Int8ModelIdSuffix : string.Empty);
+        SentenceEmbeddingModel sentenceModel = SentenceEmbeddingModel.Create(modelBytes, options.IntraOpThreads, model.Pooling);
+        string modelId = (options.ModelId ?? model.ModelId) + (int8 ? Int8ModelIdSuffix : string.Empty);
         return new OnnxEmbeddingGenerator(sentenceModel, encoder, options, modelId, providerUri: null);
     }
 

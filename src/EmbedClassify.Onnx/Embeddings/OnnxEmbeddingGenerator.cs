@@ -10,8 +10,9 @@ namespace EmbedClassify.Onnx;
 /// <para>
 /// Texts are tokenized like the Hugging Face reference (uncased BERT WordPiece), sorted by length
 /// and grouped into runs padded only to their longest text; runs go in parallel, one thread each,
-/// up to <see cref="OnnxEmbeddingGeneratorOptions.MaxDegreeOfParallelism"/>. Each embedding is the
-/// mean of the token states under the attention mask, L2-normalized, so cosine similarity equals
+/// up to <see cref="OnnxEmbeddingGeneratorOptions.MaxDegreeOfParallelism"/>. Each embedding is pooled
+/// as the model was trained (all-MiniLM-L6-v2: the mean of the token states under the attention mask;
+/// snowflake-arctic-embed-xs: the state of the [CLS] token), L2-normalized, so cosine similarity equals
 /// the dot product. Results come back in input order.
 /// </para>
 /// <para>

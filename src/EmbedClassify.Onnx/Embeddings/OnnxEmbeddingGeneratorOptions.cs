@@ -14,6 +14,12 @@ public sealed class OnnxEmbeddingGeneratorOptions
     /// <summary>The default for <see cref="MaxSequenceLength"/>: the length all-MiniLM-L6-v2 was trained with.</summary>
     public const int DefaultMaxSequenceLength = 256;
 
+    /// <summary>
+    /// The largest <see cref="MaxSequenceLength"/>: the 512 position embeddings of BERT-family models, both built-in
+    /// models (all-MiniLM-L6-v2, snowflake-arctic-embed-xs) among them.
+    /// </summary>
+    public const int MaxSupportedSequenceLength = 512;
+
     /// <summary>The default for <see cref="MaxBatchSize"/>.</summary>
     public const int DefaultMaxBatchSize = 32;
 
@@ -34,17 +40,19 @@ public sealed class OnnxEmbeddingGeneratorOptions
     /// </summary>
     /// <value>
     /// The default is <see cref="DefaultMaxSequenceLength"/> (256), the maximum all-MiniLM-L6-v2
-    /// was trained with. Set it to the <c>max_seq_length</c> of the model you load with
-    /// <see cref="OnnxEmbeddingGenerator.FromDirectory"/>; values beyond the model's position
-    /// table (512 for BERT models) make inference fail.
+    /// was trained with. Up to <see cref="MaxSupportedSequenceLength"/> (512), the whole position
+    /// table of both built-in models, reads more of a long text; the cost of a text grows a little
+    /// faster than its length (attention compares every token with every other). Set it to the
+    /// <c>max_seq_length</c> of the model you load with <see cref="OnnxEmbeddingGenerator.FromDirectory"/>.
     /// </value>
-    /// <exception cref="ArgumentOutOfRangeException">The value is less than 3.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 3 or greater than <see cref="MaxSupportedSequenceLength"/>.</exception>
     public int MaxSequenceLength
     {
         get => _maxSequenceLength;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 3);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxSupportedSequenceLength);
             _maxSequenceLength = value;
         }
     }

@@ -4,8 +4,8 @@ using Microsoft.ML.OnnxRuntime;
 namespace EmbedClassify.Onnx;
 
 /// <summary>
-/// Runs a BERT-family ONNX graph and turns its token states into sentence embeddings (mean pooling
-/// over the attention mask, then L2 normalization), as sentence-transformers does.
+/// Runs a BERT-family ONNX graph and turns its token states into sentence embeddings (the model's pooling,
+/// <see cref="SentencePooling"/>, then L2 normalization), as sentence-transformers does.
 /// </summary>
 /// <remarks>
 /// <see cref="Embed"/> may be called from several threads at once: ONNX Runtime allows concurrent
@@ -22,9 +22,10 @@ internal sealed class SentenceEmbeddingModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
-    private SentenceEmbeddingModel(InferenceSession session)
+    private SentenceEmbeddingModel(InferenceSession session, SentencePooling pooling)
     {
         _session = session;
+        Pooling = pooling;
 
         var inputs = new List<string>(3) { InputIds };
         foreach (string name in session.InputMetadata.Keys)
@@ -65,6 +66,9 @@ internal sealed class SentenceEmbeddingModel : IDisposable
     /// <summary>Gets the length of each embedding.</summary>
     public int Dimensions { get; }
 
+    /// <summary>Gets how token states become the sentence vector.</summary>
+    public SentencePooling Pooling { get; }
+
     /// <summary>Gets a value indicating whether the graph takes an attention mask.</summary>
     public bool HasAttentionMask { get; }
 
@@ -72,12 +76,12 @@ internal sealed class SentenceEmbeddingModel : IDisposable
     public bool HasTokenTypeIds { get; }
 
     /// <summary>Loads a model from ONNX bytes.</summary>
-    public static SentenceEmbeddingModel Create(byte[] model, int intraOpThreads) =>
-        Create(options => new InferenceSession(model, options), intraOpThreads);
+    public static SentenceEmbeddingModel Create(byte[] model, int intraOpThreads, SentencePooling pooling = SentencePooling.Mean) =>
+        Create(options => new InferenceSession(model, options), intraOpThreads, pooling);
 
     /// <summary>Loads a model from an ONNX file.</summary>
-    public static SentenceEmbeddingModel Create(string modelPath, int intraOpThreads) =>
-        Create(options => new InferenceSession(modelPath, options), intraOpThreads);
+    public static SentenceEmbeddingModel Create(string modelPath, int intraOpThreads, SentencePooling pooling = SentencePooling.Mean) =>
+        Create(options => new InferenceSession(modelPath, options), intraOpThreads, pooling);
 
     /// <summary>
     /// Embeds one batch: every row is padded to the batch's longest row, run once, pooled and
@@ -118,13 +122,20 @@ internal sealed class SentenceEmbeddingModel : IDisposable
         {
             var vector = new float[dimensions];
             int length = tokens[batch[row]].Length;
-
-            // Real tokens are a prefix of each row, so the masked mean is the mean of that prefix;
-            // dividing by the count is skipped because normalization cancels it.
             ReadOnlySpan<float> rowStates = states.Slice(row * sequence * dimensions, length * dimensions);
-            for (int t = 0; t < length; t++)
+            if (Pooling == SentencePooling.Cls)
             {
-                TensorPrimitives.Add(vector, rowStates.Slice(t * dimensions, dimensions), vector);
+                // [CLS] is position 0 of every row; padding after the row never reaches it through the mask.
+                rowStates[..dimensions].CopyTo(vector);
+            }
+            else
+            {
+                // Real tokens are a prefix of each row, so the masked mean is the mean of that prefix;
+                // dividing by the count is skipped because normalization cancels it.
+                for (int t = 0; t < length; t++)
+                {
+                    TensorPrimitives.Add(vector, rowStates.Slice(t * dimensions, dimensions), vector);
+                }
             }
 
             float norm = TensorPrimitives.Norm(vector);
@@ -138,7 +149,7 @@ internal sealed class SentenceEmbeddingModel : IDisposable
     /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _session.Dispose();
 
-    private static SentenceEmbeddingModel Create(Func<SessionOptions, InferenceSession> open, int intraOpThreads)
+    private static SentenceEmbeddingModel Create(Func<SessionOptions, InferenceSession> open, int intraOpThreads, SentencePooling pooling)
     {
         // ORT copies what it needs from the options when the session is created.
         using var options = new SessionOptions
@@ -154,7 +165,7 @@ internal sealed class SentenceEmbeddingModel : IDisposable
         InferenceSession session = open(options);
         try
         {
-            return new SentenceEmbeddingModel(session);
+            return new SentenceEmbeddingModel(session, pooling);
         }
         catch
         {

@@ -46,13 +46,24 @@ public class OnnxEmbeddingGeneratorOptionsTests
     [TestCase(2)]
     [TestCase(0)]
     [TestCase(-1)]
-    public void MaxSequenceLength_Throws_WhenBelowThree(int value)
+    [TestCase(513)]
+    [TestCase(int.MaxValue)]
+    public void MaxSequenceLength_Throws_WhenBelowThreeOrBeyond512(int value)
     {
         var options = new OnnxEmbeddingGeneratorOptions();
 
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxSequenceLength = value);
 
         Assert.That(ex.ParamName, Is.EqualTo("value"));
+    }
+
+    [TestCase(3)]
+    [TestCase(512)]
+    public void MaxSequenceLength_Accepts_FromThreeTo512(int value)
+    {
+        var options = new OnnxEmbeddingGeneratorOptions { MaxSequenceLength = value };
+
+        Assert.That(options.MaxSequenceLength, Is.EqualTo(value));
     }
 
     [Test]
