@@ -139,8 +139,8 @@ public sealed class FineTunedModel
     /// <param name="options">
     /// Optional generator settings; copied. <see cref="OnnxEmbeddingGeneratorOptions.ModelId"/> must be unset (the id
     /// is the model's). <see cref="OnnxModelPrecision.Int8"/> quantizes the tuned graph as the built-in int8 graph is
-    /// quantized (int8 MatMul weights, one scale per output column) and reports <see cref="ModelId"/> with
-    /// <see cref="OnnxEmbeddingGenerator.Int8ModelIdSuffix"/>.
+    /// quantized (int8 MatMul weights, one scale per output column). The vectors carry <see cref="ModelId"/> with the
+    /// suffixes of <see cref="OnnxEmbeddingGenerator.ModelIdFor"/> (another token window, cased text, int8).
     /// </param>
     /// <returns>A new generator; the caller disposes it.</returns>
     /// <exception cref="ArgumentException"><paramref name="options"/> sets a model id.</exception>
@@ -155,7 +155,7 @@ public sealed class FineTunedModel
         {
             global::Onnx.ModelProto model = global::Onnx.ModelProto.Parser.ParseFrom(_graph);
             EmbedClassify.Onnx.Quantizer.DynamicQuantizer.Quantize(model, EmbedClassify.Onnx.Quantizer.QuantizationScheme.Default);
-            return OnnxEmbeddingGenerator.FromMiniLMGraph(Google.Protobuf.MessageExtensions.ToByteArray(model), ModelId + OnnxEmbeddingGenerator.Int8ModelIdSuffix, options);
+            return OnnxEmbeddingGenerator.FromMiniLMGraph(Google.Protobuf.MessageExtensions.ToByteArray(model), ModelId, options);
         }
 
         return OnnxEmbeddingGenerator.FromMiniLMGraph(_graph, ModelId, options);

@@ -16,6 +16,39 @@ public sealed partial class OnnxEmbeddingGenerator
     public const string Int8ModelIdSuffix = "-int8";
 
     /// <summary>
+    /// The suffix appended to the model id when <see cref="OnnxEmbeddingGeneratorOptions.LowerCase"/> is
+    /// <see langword="false"/>: the same text is tokenized differently, so its vectors differ.
+    /// </summary>
+    public const string CasedModelIdSuffix = "-cased";
+
+    /// <summary>
+    /// Returns the model id the vectors of a generator carry: <paramref name="modelId"/>, then <c>-{n}tokens</c> when
+    /// <see cref="OnnxEmbeddingGeneratorOptions.MaxSequenceLength"/> is not
+    /// <see cref="OnnxEmbeddingGeneratorOptions.DefaultMaxSequenceLength"/>, <see cref="CasedModelIdSuffix"/> when text is
+    /// not lowercased, and <see cref="Int8ModelIdSuffix"/> at <see cref="OnnxModelPrecision.Int8"/>.
+    /// </summary>
+    /// <param name="modelId">The model's own id (or <see cref="OnnxEmbeddingGeneratorOptions.ModelId"/>).</param>
+    /// <param name="options">The settings the generator runs with.</param>
+    /// <returns>The id; at the default settings and float32, <paramref name="modelId"/> itself.</returns>
+    /// <remarks>
+    /// A text longer than the window, or with capitals, gets another vector under other settings; the cache and saved
+    /// classifiers key on this id, so vectors made under different settings never meet (a classifier saved at 512
+    /// tokens is refused by a generator at 256 instead of classifying cut texts against whole ones).
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="modelId"/> is null, empty or only white space.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public static string ModelIdFor(string modelId, OnnxEmbeddingGeneratorOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        ArgumentNullException.ThrowIfNull(options);
+        string length = options.MaxSequenceLength == OnnxEmbeddingGeneratorOptions.DefaultMaxSequenceLength
+            ? string.Empty
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"-{options.MaxSequenceLength}tokens");
+        return modelId + length + (options.LowerCase ? string.Empty : CasedModelIdSuffix)
+            + (options.Precision == OnnxModelPrecision.Int8 ? Int8ModelIdSuffix : string.Empty);
+    }
+
+    /// <summary>
     /// Creates a generator for all-MiniLM-L6-v2 (384 dimensions), loaded from the resources of the
     /// <c>EmbedClassify.Onnx.MiniLM</c> package at the <see cref="OnnxEmbeddingGeneratorOptions.Precision"/> of
     /// <paramref name="options"/>; nothing is downloaded.
@@ -57,20 +90,21 @@ public sealed partial class OnnxEmbeddingGenerator
         }
 
         SentenceEmbeddingModel sentenceModel = SentenceEmbeddingModel.Create(modelBytes, options.IntraOpThreads, model.Pooling);
-        string modelId = (options.ModelId ?? model.ModelId) + (int8 ? Int8ModelIdSuffix : string.Empty);
+        string modelId = ModelIdFor(options.ModelId ?? model.ModelId, options);
         return new OnnxEmbeddingGenerator(sentenceModel, encoder, options, modelId, providerUri: null);
     }
 
     /// <summary>
     /// Creates a generator for a float32 graph of all-MiniLM-L6-v2's architecture and vocabulary whose weights differ
-    /// (a fine-tuned copy), under its own <paramref name="modelId"/> so its vectors never mix with the original's.
+    /// (a fine-tuned copy), under its own <paramref name="modelId"/> (with the suffixes of <see cref="ModelIdFor"/>) so
+    /// its vectors never mix with the original's.
     /// </summary>
     internal static OnnxEmbeddingGenerator FromMiniLMGraph(byte[] modelBytes, string modelId, OnnxEmbeddingGeneratorOptions? options)
     {
         options = options?.Clone() ?? new OnnxEmbeddingGeneratorOptions();
         BertWordPieceEncoder encoder = CreateMiniLMEncoder(options.LowerCase, options.MaxSequenceLength);
         SentenceEmbeddingModel sentenceModel = SentenceEmbeddingModel.Create(modelBytes, options.IntraOpThreads);
-        return new OnnxEmbeddingGenerator(sentenceModel, encoder, options, modelId, providerUri: null);
+        return new OnnxEmbeddingGenerator(sentenceModel, encoder, options, ModelIdFor(modelId, options), providerUri: null);
     }
 
     /// <summary>Creates the WordPiece encoder of the built-in model's vocabulary.</summary>
@@ -127,7 +161,7 @@ public sealed partial class OnnxEmbeddingGenerator
         }
 
         SentenceEmbeddingModel model = SentenceEmbeddingModel.Create(modelPath, options.IntraOpThreads);
-        string modelId = options.ModelId ?? (Path.GetFileName(directory) is { Length: > 0 } name ? name : directory);
+        string modelId = ModelIdFor(options.ModelId ?? (Path.GetFileName(directory) is { Length: > 0 } name ? name : directory), options);
         return new OnnxEmbeddingGenerator(model, encoder, options, modelId, new Uri(directory));
     }
 

@@ -43,7 +43,9 @@ public sealed class OnnxEmbeddingGeneratorOptions
     /// was trained with. Up to <see cref="MaxSupportedSequenceLength"/> (512), the whole position
     /// table of both built-in models, reads more of a long text; the cost of a text grows a little
     /// faster than its length (attention compares every token with every other). Set it to the
-    /// <c>max_seq_length</c> of the model you load with <see cref="OnnxEmbeddingGenerator.FromDirectory"/>.
+    /// <c>max_seq_length</c> of the model you load with <see cref="OnnxEmbeddingGenerator.FromDirectory"/>. Any other
+    /// value than the default adds <c>-{value}tokens</c> to the model id (<see cref="OnnxEmbeddingGenerator.ModelIdFor"/>),
+    /// so cached vectors and saved classifiers made at one length are never used at another.
     /// </value>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 3 or greater than <see cref="MaxSupportedSequenceLength"/>.</exception>
     public int MaxSequenceLength
@@ -111,7 +113,9 @@ public sealed class OnnxEmbeddingGeneratorOptions
     /// <value>
     /// The default is <see langword="null"/>: "all-MiniLM-L6-v2" for
     /// <see cref="OnnxEmbeddingGenerator.CreateDefault"/>, the folder name for
-    /// <see cref="OnnxEmbeddingGenerator.FromDirectory"/>.
+    /// <see cref="OnnxEmbeddingGenerator.FromDirectory"/>. Either way the vectors carry it with the suffixes of
+    /// <see cref="OnnxEmbeddingGenerator.ModelIdFor"/> for settings that change them (another
+    /// <see cref="MaxSequenceLength"/>, <see cref="LowerCase"/> off, int8).
     /// </value>
     /// <exception cref="ArgumentException">The value is empty or only white space.</exception>
     public string? ModelId
@@ -155,7 +159,10 @@ public sealed class OnnxEmbeddingGeneratorOptions
     /// Gets or sets a value indicating whether text is lowercased and stripped of accents before
     /// tokenization, as uncased models (all-MiniLM-L6-v2 among them) expect.
     /// </summary>
-    /// <value>The default is <see langword="true"/>. Set it to <see langword="false"/> for cased models.</value>
+    /// <value>
+    /// The default is <see langword="true"/>. Set it to <see langword="false"/> for cased models; the model id then
+    /// ends in <see cref="OnnxEmbeddingGenerator.CasedModelIdSuffix"/>.
+    /// </value>
     public bool LowerCase { get; set; } = true;
 
     /// <summary>
