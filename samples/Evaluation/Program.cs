@@ -17,6 +17,8 @@ int? trainedLayers = null;
 int pairIterations = EmbedClassify.FineTuning.FineTuningOptions.DefaultPairIterations;
 int repetitions = 20, seed = 0;
 OnnxModelPrecision precision = OnnxModelPrecision.Float32;
+string model = "minilm";
+int maxTokens = OnnxEmbeddingGeneratorOptions.DefaultMaxSequenceLength;
 int[] sizes = [1, 2, 5, 10, 32];
 string cacheDirectory = Path.Combine(
     Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "EmbedClassify");
@@ -40,10 +42,19 @@ for (int i = 0; i < args.Length; i++)
         case "--trained-layers" when i + 1 < args.Length: trainedLayers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--pair-iterations" when i + 1 < args.Length: pairIterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--precision" when i + 1 < args.Length: precision = Enum.Parse<OnnxModelPrecision>(args[++i], ignoreCase: true); break;
+        case "--model" when i + 1 < args.Length && args[i + 1] is "minilm" or "arctic-xs": model = args[++i]; break;
+        case "--max-tokens" when i + 1 < args.Length: maxTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8] [--fine-tune [--max-test 500] [--trained-layers k] [--pair-iterations 5] [--estimate]] [--loop [--max-test 500] | --suggest-scale 100000]");
+            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8] [--model minilm|arctic-xs] [--max-tokens 256] [--fine-tune [--max-test 500] [--trained-layers k] [--pair-iterations 5] [--estimate]] [--loop [--max-test 500] | --suggest-scale 100000]");
             return 2;
     }
+}
+
+if (fineTune && (model != "minilm" || maxTokens != OnnxEmbeddingGeneratorOptions.DefaultMaxSequenceLength))
+{
+    // The tuned model is MiniLM at its default window; a frozen side on other settings would not be a paired comparison.
+    Console.Error.WriteLine("--fine-tune compares against MiniLM at 256 tokens: leave --model and --max-tokens unset.");
+    return 2;
 }
 
 dataPath ??= full ? Dataset.FetchFull(cacheDirectory) : Path.Combine(AppContext.BaseDirectory, "data", "emails.jsonl");
@@ -52,7 +63,11 @@ Console.WriteLine($"{data.Length} texts, {string.Join(", ", data.GroupBy(d => d.
 
 Directory.CreateDirectory(cacheDirectory);
 using var store = new SqliteEmbeddingCacheStore(Path.Combine(cacheDirectory, "evaluation-embeddings.db"));
-using var generator = new CachingEmbeddingGenerator(OnnxEmbeddingGenerator.CreateDefault(new OnnxEmbeddingGeneratorOptions { Precision = precision }), store);
+// The model id carries the window and precision, so runs at other settings share the cache file without mixing vectors.
+var modelOptions = new OnnxEmbeddingGeneratorOptions { Precision = precision, MaxSequenceLength = maxTokens };
+using var generator = new CachingEmbeddingGenerator(
+    model == "arctic-xs" ? EmbedClassify.Onnx.ArcticXs.ArcticXsEmbeddingGenerator.Create(modelOptions) : OnnxEmbeddingGenerator.CreateDefault(modelOptions), store);
+Console.WriteLine($"Model {generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId}.");
 var stopwatch = Stopwatch.StartNew();
 
 if (loop || suggestScale > 0)
