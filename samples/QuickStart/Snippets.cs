@@ -59,6 +59,18 @@ internal static class Snippets
         return await classifier.PredictBatchAsync(batch); // through a caching generator: no second provider call
     }
 
+    public static async Task<FewShotClassifier> StartingFromLabelNames(
+        IEmbeddingGenerator<string, Embedding<float>> embedder, string[] pool, LabeledExample[] labelled)
+    {
+        // No examples yet: each class starts at its description (or its label, when it reads as words).
+        var classifier = await FewShotClassifier.CreateFromDescriptionsAsync(embedder, ["billing", "shipping", "returns"]);
+        IReadOnlyList<LabelingSuggestion> next = await classifier.SuggestExamplesToLabelAsync(pool, count: 10);
+        // label them (next[i].Text, next[i].Reason, next[i].Label vs next[i].RunnerUp), then:
+        classifier = await classifier.AddExamplesAsync(labelled); // a class with examples drops its stand-in description
+        _ = next;
+        return classifier;
+    }
+
     public static void OpenAIBehindACache()
     {
         using var store = new SqliteEmbeddingCacheStore("embeddings.db");

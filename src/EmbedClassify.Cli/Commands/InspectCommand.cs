@@ -13,7 +13,8 @@ internal static class InspectCommand
 
     public static readonly string Help = $"""
         Describes a saved model: format version, embedding model, creation time, views and their weights, options,
-        classes and counts. The whole file is verified first, so a damaged file is reported rather than described.
+        classes and counts, and the classes that still rest on their description alone (a model from train --labels)
+        with those descriptions. The whole file is verified first, so a damaged file is reported rather than described.
 
         Usage: {Usage}
 
@@ -55,7 +56,17 @@ internal static class InspectCommand
             CultureInfo.InvariantCulture,
             $"neighbors={options.Neighbors}, clusters={options.Clusters?.ToString(CultureInfo.InvariantCulture) ?? "auto"}, center={options.CenterEmbeddings}, detectUnknown={options.DetectUnknown}, seed={options.Seed}, wordWeight={options.WordWeight}, labelNames={options.LabelNamesAsDescriptions}, descriptions={options.LabelDescriptions.Count}"));
         Add(table, "Classes", $"{info.Labels.Count}: {string.Join(", ", info.Labels)}");
-        Add(table, "Examples", info.ExampleCount.ToString(CultureInfo.InvariantCulture));
+        if (info.DescribedOnlyLabels.Count > 0)
+        {
+            Add(table, "Described only", string.Create(
+                CultureInfo.InvariantCulture,
+                $"{info.DescribedOnlyLabels.Count} (no examples yet): {string.Join(", ", info.DescribedOnlyLabels.Select(l => $"{l} = \"{info.Descriptions[l]}\""))}"));
+        }
+
+        // A described-only class's description is its one example, so the count alone would overstate what was labelled.
+        Add(table, "Examples", info.DescribedOnlyLabels.Count > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{info.ExampleCount}, of which {info.DescribedOnlyLabels.Count} are descriptions standing in for described-only classes")
+            : info.ExampleCount.ToString(CultureInfo.InvariantCulture));
         if (info.NoneExampleCount > 0)
         {
             Add(table, "None examples", info.NoneExampleCount.ToString(CultureInfo.InvariantCulture));

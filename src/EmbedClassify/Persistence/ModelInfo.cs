@@ -1,8 +1,8 @@
 namespace EmbedClassify;
 
 /// <summary>
-/// Represents what a saved model file holds — its format, embedding model, creation time, options, views, labels and
-/// counts — read without an embedding generator, for tools that describe or check model files.
+/// Represents what a saved model file holds — its format, embedding model, creation time, options, views, labels, label
+/// descriptions and counts — read without an embedding generator, for tools that describe or check model files.
 /// </summary>
 /// <remarks>The whole file is verified (checksum and every section) before anything is reported, so a damaged file is an error, not a description.</remarks>
 public sealed class ModelInfo
@@ -21,6 +21,12 @@ public sealed class ModelInfo
         FewShotClassifier classifier)
     {
         ViewScales = classifier.Views.ToDictionary(v => v.Name, v => v.Scale, StringComparer.Ordinal);
+        DescribedOnlyLabels = [.. classifier.DescribedOnlyLabels];
+
+        // The first description of a label is the one a class's stand-in was checked against when the file was read.
+        Descriptions = classifier.Memory.Descriptions
+            .DistinctBy(d => d.Label, StringComparer.Ordinal)
+            .ToDictionary(d => d.Label, d => d.Text, StringComparer.Ordinal);
         Temperature = classifier.Temperature;
         SchemaVersion = schemaVersion;
         Identity = identity;
@@ -61,7 +67,23 @@ public sealed class ModelInfo
     /// <summary>Gets the class labels, in class order.</summary>
     public IReadOnlyList<string> Labels { get; }
 
+    /// <summary>
+    /// Gets the labels whose class still rests on its description alone, with no example yet (see
+    /// <see cref="FewShotClassifier.DescribedOnlyLabels"/>); empty for a classifier fitted on examples of every class.
+    /// </summary>
+    /// <remarks>Each such class's description is in <see cref="Descriptions"/>.</remarks>
+    public IReadOnlyList<string> DescribedOnlyLabels { get; }
+
+    /// <summary>
+    /// Gets the label descriptions the classifier embedded, by label: entries of
+    /// <see cref="FewShotClassifierOptions.LabelDescriptions"/> and labels read as words
+    /// (<see cref="FewShotClassifierOptions.LabelNamesAsDescriptions"/>); empty when it embedded none (for example with the
+    /// k-means or kNN strategy, or in a schema-1 file).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Descriptions { get; }
+
     /// <summary>Gets the number of labelled examples of real classes.</summary>
+    /// <remarks>A class in <see cref="DescribedOnlyLabels"/> counts its description as its one example.</remarks>
     public int ExampleCount { get; }
 
     /// <summary>Gets the number of "none of these" examples.</summary>
