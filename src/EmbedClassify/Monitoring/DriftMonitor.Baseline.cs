@@ -15,6 +15,12 @@ public sealed partial class DriftMonitor
     private double _baselineUnknownShare;
     private bool _hasBaseline;
 
+    // The baseline window's similarity shifts: once it is full, the similarity check compares with production's own
+    // level instead of the examples'. NaN spread: the window had too few similarities to take over.
+    private double _baselineShiftMean;
+    private double _baselineShiftSpread = double.NaN;
+    private int _baselineShiftCount;
+
     /// <summary>Takes the full window as the baseline: O(window + classes), once.</summary>
     private void CaptureBaseline()
     {
@@ -30,12 +36,62 @@ public sealed partial class DriftMonitor
         _baselineConfidenceMean = confidenceMean;
         _baselineConfidenceSpread = Math.Sqrt(squares / (n - 1));
         _baselineUnknownShare = (double)_unknownCount / n;
+        CaptureSimilarityBaseline();
         Array.Copy(_classCounts, _baselineCounts, _classCounts.Length);
         _occupiedClasses = _classCounts.Count(count => count > 0);
         _chiSquare = 0;
         _baselineThresholdCount = -1;
         _hasBaseline = true;
     }
+
+    /// <summary>
+    /// Takes the window's similarity shifts as the similarity check's reference. The examples' leave-one-out level is
+    /// only a guess at production's: examples picked because they were hard (as the labelling loop's suggestions are)
+    /// sit far from their classes, so texts from the same collection showed shifts of +0.65 to +1.2 on the
+    /// spam e-mails, and State of the Union passages replacing one class never got below the examples' threshold.
+    /// </summary>
+    private void CaptureSimilarityBaseline()
+    {
+        _baselineShiftSpread = double.NaN;
+        _similarityThresholdCount = -1;
+        if (!_reference.IsAvailable || _shiftCount < 2)
+        {
+            return;
+        }
+
+        double mean = _shiftSum / _shiftCount;
+        double squares = 0;
+        for (int i = 0; i < _count; i++)
+        {
+            if (!float.IsNaN(_shifts[i]))
+            {
+                double d = _shifts[i] - mean;
+                squares += d * d;
+            }
+        }
+
+        double spread = Math.Sqrt(squares / (_shiftCount - 1));
+        if (spread > 1e-9)
+        {
+            _baselineShiftMean = mean;
+            _baselineShiftSpread = spread;
+            _baselineShiftCount = _shiftCount;
+        }
+    }
+
+    /// <summary>Whether the similarity check compares with the baseline window (else with the examples).</summary>
+    private bool SimilarityFromBaseline => _hasBaseline && !double.IsNaN(_baselineShiftSpread);
+
+    /// <summary>The similarity shift the check counts as normal: the baseline window's mean, or 0 (the examples' level).</summary>
+    private double SimilarityReferenceShift => SimilarityFromBaseline ? _baselineShiftMean : 0;
+
+    /// <summary>
+    /// The shift below which a window of <paramref name="n"/> similarities is drift: against the baseline, both windows'
+    /// noise at the sliding-window quantile (as for confidence); before it, the examples' bound.
+    /// </summary>
+    private double SimilarityThreshold(int n) => SimilarityFromBaseline
+        ? _baselineShiftMean - (_z * _baselineShiftSpread * Math.Sqrt((1.0 / n) + (1.0 / _baselineShiftCount)))
+        : _reference.Threshold(n);
 
     /// <summary>Updates the chi-square statistic for class <paramref name="c"/>, whose count has just moved by <paramref name="delta"/>.</summary>
     private void MoveBaseline(int c, int delta)

@@ -24,10 +24,14 @@ namespace EmbedClassify;
 /// <item><description>
 /// <see cref="DriftSignal.Similarity"/>, calibrated on the examples when the monitor is created: each example's
 /// cosine to the mean of the other examples of its class (leave-one-out) gives each class's expected
-/// <see cref="Prediction.EmbeddingSimilarity"/> and the spread around it. The window's mean shift is compared with a
-/// bound that counts both the window's noise and the uncertainty of means taken from a few examples (Student's t).
-/// Held-out examples are slightly farther from their class than new texts are from the full class, so the check errs
-/// towards silence.
+/// <see cref="Prediction.EmbeddingSimilarity"/> and the spread around it, and each prediction's shift is its
+/// similarity minus its class's expected one, over that spread. Until the baseline window is full, the window's mean
+/// shift is compared with a bound that counts both the window's noise and the uncertainty of means taken from a few
+/// examples (Student's t); held-out examples are slightly farther from their class than new texts are from the full
+/// class, so that check errs towards silence. From the baseline on, the mean shift is compared with the baseline
+/// window's, counting both windows' noise, as confidence is: examples chosen because they were hard (the labelling
+/// loop's) are not typical of production, and compared with them a whole class replaced by other texts went unnoticed.
+/// With no class of two examples there is nothing to standardize by, and the similarity is reported but not checked.
 /// </description></item>
 /// <item><description>
 /// <see cref="DriftSignal.UnknownShare"/> (only when the classifier detects unknown texts), <see cref="DriftSignal.Confidence"/>
@@ -243,7 +247,7 @@ public sealed partial class DriftMonitor : IDisposable
                 _hasBaseline ? ChiSquareThreshold() : double.NaN,
                 _shiftCount > 0 ? MeanSimilarity() : double.NaN,
                 _shiftCount > 0 && _reference.IsAvailable ? _shiftSum / _shiftCount : double.NaN,
-                _shiftCount > 0 && _reference.IsAvailable ? _reference.Threshold(_shiftCount) : double.NaN);
+                _shiftCount > 0 && _reference.IsAvailable ? SimilarityThreshold(_shiftCount) : double.NaN);
         }
     }
 
@@ -395,12 +399,13 @@ public sealed partial class DriftMonitor : IDisposable
             if (_shiftCount != _similarityThresholdCount)
             {
                 // Constant once the window is full: computed again only when the count changes.
-                _similarityThreshold = _reference.Threshold(_shiftCount);
+                _similarityThreshold = SimilarityThreshold(_shiftCount);
                 _similarityThresholdCount = _shiftCount;
             }
 
             double threshold = _similarityThreshold;
-            Update(ref crossing, DriftSignal.Similarity, (shift < threshold), (shift > threshold / 2), shift, threshold);
+            double reference = SimilarityReferenceShift;
+            Update(ref crossing, DriftSignal.Similarity, (shift < threshold), (shift > (reference + threshold) / 2), shift, threshold);
         }
 
         if (_hasBaseline)

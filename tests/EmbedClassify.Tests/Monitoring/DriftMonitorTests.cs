@@ -333,6 +333,52 @@ public class DriftMonitorTests
     }
 
     [Test]
+    public void Similarity_IsComparedWithTheBaseline_WhenTheExamplesAreLessTypicalThanProduction()
+    {
+        // Examples far from their class centres, as the hard texts the labelling loop asks for are; production's texts
+        // sit close to the centres. Then one class's texts loosen to the examples' own spread: against the examples'
+        // level that still looks normal (the shift stays above 0), against production's level it is a drop.
+        var random = new Random(5);
+        const int d = SyntheticClasses.Dimensions;
+        float[][] centres = [.. Enumerable.Range(0, 3).Select(_ => Vectors.RandomDirection(d, random))];
+        var examples = new List<LabeledEmbedding>();
+        for (int k = 0; k < 6; k++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                examples.Add(new(SyntheticClasses.Label(c), Vectors.Near(centres[c], 0.3, random)));
+            }
+        }
+
+        var generator = new FakeEmbeddingGenerator(_ => throw new InvalidOperationException("not used"));
+        var classifier = new FewShotClassifier(generator, EmbeddingClassifier.Fit(examples, new FewShotClassifierOptions()));
+        using var monitor = new DriftMonitor(classifier, new DriftMonitorOptions { WindowSize = 200 });
+        List<DriftDetectedEventArgs> raised = Record(monitor);
+        for (int i = 0; i < 600; i++)
+        {
+            monitor.Observe(classifier.Predict("unused", Vectors.Near(centres[i % 3], 0.1, random)));
+        }
+
+        DriftSnapshot steady = monitor.GetSnapshot();
+        int raisedBefore = raised.Count;
+        int drifted = 0;
+        while (raised.All(e => e.Signal != DriftSignal.Similarity) && drifted < 600)
+        {
+            int c = drifted % 3;
+            monitor.Observe(classifier.Predict("unused", Vectors.Near(centres[c], c == 2 ? 0.3 : 0.1, random)));
+            drifted++;
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(steady.SimilarityShift, Is.GreaterThan(0.5), "production is closer to the classes than the examples are");
+            Assert.That(raisedBefore, Is.Zero, "nothing is raised before the drift");
+            Assert.That(monitor.GetSnapshot().SimilarityShift, Is.GreaterThan(0), "compared with the examples, the drifted window still looks closer");
+            Assert.That(drifted, Is.LessThan(200), "the looser class is seen within one window");
+        });
+    }
+
+    [Test]
     public void UnknownShare_IsRaised_WhenMoreTextsAreUnknownThanInTheBaseline()
     {
         using var monitor = new DriftMonitor(TwoClasses(detectUnknown: true), new DriftMonitorOptions { WindowSize = 200 });
