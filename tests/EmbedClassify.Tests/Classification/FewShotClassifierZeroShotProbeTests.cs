@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using EmbedClassify.Tests.TestDoubles;
+
+namespace EmbedClassify.Tests.Classification;
+
+/// <summary>
+/// <see cref="FewShotClassifier.CreateFromDescriptionsAsync(Microsoft.Extensions.AI.IEmbeddingGenerator{string, Microsoft.Extensions.AI.Embedding{float}}, IEnumerable{string}, FewShotClassifierOptions?, CancellationToken)"/>
+/// and what follows it, used the way a careless or hostile caller would.
+/// </summary>
+public class FewShotClassifierZeroShotProbeTests
+{
+    private static readonly string[] Labels = ["billing", "shipping"];
+
+    private static async Task<FewShotClassifier> RoundTripAsync(FewShotClassifier classifier)
+    {
+        using var stream = new MemoryStream();
+        await classifier.SaveAsync(stream);
+        stream.Position = 0;
+        return await FewShotClassifier.LoadAsync(FewShotClassifierConfigurationsTests.NewGenerator(), stream);
+    }
+
+    [Test]
+    public async Task TenThousandClasses_CostAboutTenTimesAThousand_ToCreatePredictSaveLoadAndGrow()
+    {
+        await TimeAsync(100);
+        TimeSpan thousand = await TimeAsync(1_000);
+        TimeSpan tenThousand = await TimeAsync(10_000);
+        TestContext.Out.WriteLine($"1,000 classes {thousand.TotalMilliseconds:F0} ms, 10,000 classes {tenThousand.TotalMilliseconds:F0} ms");
+
+        Assert.That(tenThousand.TotalSeconds, Is.LessThan(Math.Max(5, 30 * thousand.TotalSeconds)), "ten times the classes, far less than a hundred times the time");
+
+        static async Task<TimeSpan> TimeAsync(int classes)
+        {
+            string[] labels = [.. Enumerable.Range(0, classes).Select(i => $"topic {i}")];
+            var watch = Stopwatch.StartNew();
+            FewShotClassifier zeroShot = await FewShotClassifier.CreateFromDescriptionsAsync(FewShotClassifierConfigurationsTests.NewGenerator(), labels);
+            _ = await zeroShot.PredictAsync("all about topic 7");
+            FewShotClassifier loaded = await RoundTripAsync(zeroShot);
+            FewShotClassifier grown = await loaded.AddExamplesAsync([new("all about topic 7", "topic 7"), new("more on topic 8", "topic 8")]);
+            _ = await grown.PredictAsync("all about topic 7");
+            Assert.That(grown.DescribedOnlyLabels, Has.Count.EqualTo(classes - 2));
+            return watch.Elapsed;
+        }
+    }
+
+    [Test]
+    public async Task DetectUnknown_FromDescriptionsAlone_GivesFiniteProbabilities()
+    {
+        FewShotClassifier classifier = await FewShotClassifier.CreateFromDescriptionsAsync(
+            FewShotClassifierConfigurationsTests.NewGenerator(), ["late delivery", "refund request", "password reset"], new FewShotClassifierOptions { DetectUnknown = true });
+
+        Prediction prediction = await classifier.PredictAsync("my delivery is late");
+        FewShotClassifier loaded = await RoundTripAsync(classifier);
+        Prediction again = await loaded.PredictAsync("my delivery is late");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(prediction.Label, Is.EqualTo("late delivery"));
+            Assert.That(prediction.Scores.Select(s => s.Score), Has.All.Matches<float>(float.IsFinite));
+            Assert.That(again.Scores.Select(s => s.Score), Is.EqualTo(prediction.Scores.Select(s => s.Score)));
+        });
+    }
+
+    [Test]
+    public async Task Create_StopsBeforeEmbedding_WhenCanceled()
+    {
+        FakeEmbeddingGenerator generator = BagOfWords.Generator();
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        Assert.That(
+            () => FewShotClassifier.CreateFromDescriptionsAsync(generator, Labels, cancellationToken: cancellation.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(generator.Calls, Is.Empty);
+    }
+
+    [Test]
+    public async Task AddExamplesAsync_ToADescribedClassifier_RefusesBadExamples_AndCancellation_LeavingItUnchanged()
+    {
+        FewShotClassifier zeroShot = await FewShotClassifier.CreateFromDescriptionsAsync(FewShotClassifierConfigurationsTests.NewGenerator(), Labels);
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => zeroShot.AddExamplesAsync(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("examples"));
+            Assert.That(() => zeroShot.AddExamplesAsync([new(" ", "billing")]), Throws.ArgumentException.With.Property("ParamName").EqualTo("examples"));
+            Assert.That(() => zeroShot.AddExamplesAsync([new("a refund", null!)]), Throws.ArgumentException.With.Property("ParamName").EqualTo("examples"));
+            Assert.That(() => zeroShot.AddExamplesAsync([default]), Throws.ArgumentException.With.Property("ParamName").EqualTo("examples"));
+            Assert.That(() => zeroShot.AddExamplesAsync([new("a refund", "billing")], cancellation.Token), Throws.InstanceOf<OperationCanceledException>());
+            Assert.That(zeroShot.DescribedOnlyLabels, Is.EqualTo(Labels));
+        });
+    }
+
+    [Test]
+    public async Task AddExamplesAsync_OfANewLabelAndOfTheNoneLabel_SavesAndLoads()
+    {
+        var options = new FewShotClassifierOptions { NoneLabel = "other" };
+        FewShotClassifier zeroShot = await FewShotClassifier.CreateFromDescriptionsAsync(FewShotClassifierConfigurationsTests.NewGenerator(), Labels, options);
+
+        FewShotClassifier withNone = await zeroShot.AddExamplesAsync([new("hello there", "other")]);
+        FewShotClassifier withNew = await withNone.AddExamplesAsync([new("reset my password", "account"), new("new password please", "account")]);
+        FewShotClassifier loaded = await RoundTripAsync(withNew);
+        FewShotClassifier grown = await loaded.AddExamplesAsync([new("a refund of the charge", "billing")]);
+        FewShotClassifier grownAgain = await RoundTripAsync(grown);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(withNone.DescribedOnlyLabels, Is.EqualTo(Labels));
+            Assert.That(withNew.DescribedOnlyLabels, Is.EqualTo(Labels));
+            Assert.That(loaded.DescribedOnlyLabels, Is.EqualTo(Labels));
+            Assert.That(grown.DescribedOnlyLabels, Is.EqualTo(new[] { "shipping" }));
+            Assert.That(grownAgain.DescribedOnlyLabels, Is.EqualTo(new[] { "shipping" }));
+            Assert.That(grownAgain.Labels, Is.EquivalentTo(new[] { "billing", "shipping", "account" }));
+        });
+    }
+
+    [Test]
+    public async Task AMegabyteLabel_IsDescribed_Saved_AndLoaded()
+    {
+        string huge = string.Join(' ', Enumerable.Range(0, 150_000).Select(i => $"w{i % 977}"));
+        Assert.That(huge.Length, Is.GreaterThan(700_000));
+        FewShotClassifier zeroShot = await FewShotClassifier.CreateFromDescriptionsAsync(FewShotClassifierConfigurationsTests.NewGenerator(), ["refund", huge]);
+
+        FewShotClassifier loaded = await RoundTripAsync(zeroShot);
+
+        Assert.That(loaded.DescribedOnlyLabels, Is.EqualTo(new[] { "refund", huge }));
+    }
+}
