@@ -44,6 +44,30 @@ public class FewShotClassifierZeroShotProbeTests
     }
 
     [Test]
+    public async Task AHundredThousandUnlabeledTexts_CostAboutAHundredTimesAThousand()
+    {
+        string[] labels = ["late delivery", "refund request", "password reset", "broken item"];
+        string[] words = ["late", "delivery", "refund", "request", "password", "reset", "broken", "item", "order", "please", "my", "the"];
+        await TimeAsync(100);
+        TimeSpan thousand = await TimeAsync(1_000);
+        TimeSpan hundredThousand = await TimeAsync(100_000);
+        TestContext.Out.WriteLine($"1,000 texts {thousand.TotalMilliseconds:F0} ms, 100,000 texts {hundredThousand.TotalMilliseconds:F0} ms");
+
+        Assert.That(hundredThousand.TotalSeconds, Is.LessThan(Math.Max(10, 500 * thousand.TotalSeconds)), "a hundred times the texts, far less than 100² the time");
+
+        async Task<TimeSpan> TimeAsync(int count)
+        {
+            var random = new Random(count);
+            string[] pool = [.. Enumerable.Range(0, count).Select(i => $"{string.Join(' ', Enumerable.Range(0, 6).Select(_ => words[random.Next(words.Length)]))} {i}")];
+            var watch = Stopwatch.StartNew();
+            FewShotClassifier classifier = await FewShotClassifier.CreateFromDescriptionsAsync(FewShotClassifierConfigurationsTests.NewGenerator(), labels, pool);
+            FewShotClassifier grown = await classifier.AddExamplesAsync([new("my order came late", "late delivery")]);
+            Assert.That(grown.UnlabeledCount, Is.EqualTo(count));
+            return watch.Elapsed;
+        }
+    }
+
+    [Test]
     public async Task DetectUnknown_FromDescriptionsAlone_GivesFiniteProbabilities()
     {
         FewShotClassifier classifier = await FewShotClassifier.CreateFromDescriptionsAsync(
