@@ -133,6 +133,19 @@ public class FewShotClassifierSuggestionsProbeTests
     }
 
     [Test]
+    public async Task Suggest_FromManyThreadsAtOnce_GivesWhatOneThreadGets()
+    {
+        FewShotClassifier classifier = await TwoClassesAsync();
+        (string[] texts, ReadOnlyMemory<float>[] vectors) = Pool(2_000);
+        IReadOnlyList<LabelingSuggestion> expected = classifier.SuggestExamplesToLabel(texts, vectors, 8);
+
+        IReadOnlyList<LabelingSuggestion>[] concurrent = await Task.WhenAll(
+            Enumerable.Range(0, 8).Select(_ => Task.Run(() => classifier.SuggestExamplesToLabel(texts, vectors, 8))));
+
+        Assert.That(concurrent, Has.All.EqualTo(expected));
+    }
+
+    [Test]
     public async Task Suggest_StopsWhenCanceled_WhileChoosingAmongManyCandidates()
     {
         // Many suggestions of a large pool spend their time clustering the candidates (quadratic in count): cancellation

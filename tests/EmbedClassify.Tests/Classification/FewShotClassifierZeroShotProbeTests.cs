@@ -68,6 +68,58 @@ public class FewShotClassifierZeroShotProbeTests
     }
 
     [Test]
+    public async Task Create_StopsSoonAfterCancellation_WhileRefiningOnAHundredThousandTexts()
+    {
+        string[] labels = ["late delivery", "refund request", "password reset", "broken item"];
+        var random = new Random(1);
+        string[] words = ["late", "delivery", "refund", "request", "password", "reset", "broken", "item", "order", "please"];
+        string[] pool = [.. Enumerable.Range(0, 100_000).Select(i => $"{string.Join(' ', Enumerable.Range(0, 6).Select(_ => words[random.Next(words.Length)]))} {i}")];
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(600));
+
+        var watch = Stopwatch.StartNew();
+        Assert.That(
+            () => FewShotClassifier.CreateFromDescriptionsAsync(FewShotClassifierConfigurationsTests.NewGenerator(), labels, pool, cancellationToken: cancellation.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+        TestContext.Out.WriteLine($"canceled after {watch.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.That(watch.Elapsed.TotalSeconds, Is.LessThan(3));
+    }
+
+    [Test]
+    public async Task AMegabyteText_IsPredictedAndSuggested_InAboutTenTimesTheTimeOfAHundredKilobytes()
+    {
+        FewShotClassifier classifier = await FewShotClassifier.CreateFromDescriptionsAsync(
+            FewShotClassifierConfigurationsTests.NewGenerator(), ["late delivery", "refund request"]);
+        string words = string.Join(' ', Enumerable.Range(0, 200_000).Select(i => i % 3 == 0 ? "late" : $"w{i}"));
+        string oneWord = new('x', 1 << 20);
+        TimeSpan tenth = await FastestAsync(words[..(words.Length / 10)]);
+        TimeSpan whole = await FastestAsync(words);
+        TestContext.Out.WriteLine($"{words.Length / 10:N0} characters {tenth.TotalMilliseconds:F0} ms, {words.Length:N0} characters {whole.TotalMilliseconds:F0} ms");
+
+        Prediction prediction = await classifier.PredictAsync(words);
+        IReadOnlyList<LabelingSuggestion> suggestions = await classifier.SuggestExamplesToLabelAsync([words, oneWord, "refund please"], 2);
+        Assert.Multiple(() =>
+        {
+            Assert.That(words.Length, Is.GreaterThan(1_000_000));
+            Assert.That(prediction.Label, Is.EqualTo("late delivery"));
+            Assert.That(suggestions, Has.Count.EqualTo(2));
+            Assert.That(whole.TotalSeconds, Is.LessThan(Math.Max(2, 40 * tenth.TotalSeconds)), "ten times the text, far less than 10² the time");
+        });
+
+        async Task<TimeSpan> FastestAsync(string text)
+        {
+            TimeSpan fastest = TimeSpan.MaxValue;
+            for (int i = 0; i < 3; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                _ = await classifier.PredictAsync(text);
+                fastest = watch.Elapsed < fastest ? watch.Elapsed : fastest;
+            }
+
+            return fastest;
+        }
+    }
+
+    [Test]
     public async Task DetectUnknown_FromDescriptionsAlone_GivesFiniteProbabilities()
     {
         FewShotClassifier classifier = await FewShotClassifier.CreateFromDescriptionsAsync(
