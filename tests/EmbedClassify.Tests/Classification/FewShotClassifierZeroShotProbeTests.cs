@@ -120,6 +120,30 @@ public class FewShotClassifierZeroShotProbeTests
     }
 
     [Test]
+    public async Task ASaveWithoutTexts_HoldsNoExampleOrUnlabeledText_OfAClassifierGrownFromDescriptions()
+    {
+        const string unlabeledSecret = "zqxunlabeledsecret41";
+        const string exampleSecret = "zqxexamplesecret97";
+        FewShotClassifier zeroShot = await FewShotClassifier.CreateFromDescriptionsAsync(
+            FewShotClassifierConfigurationsTests.NewGenerator(), Labels, [$"my token is {unlabeledSecret}", "where is my parcel"]);
+        FewShotClassifier grown = await zeroShot.AddExamplesAsync([new($"my password is {exampleSecret}", "billing")]);
+
+        foreach (FewShotClassifier classifier in new[] { zeroShot, grown })
+        {
+            using var stream = new MemoryStream();
+            await classifier.SaveAsync(stream);
+            byte[] file = stream.ToArray();
+            foreach (string secret in new[] { unlabeledSecret, exampleSecret })
+            {
+                Assert.That(Contains(file, System.Text.Encoding.UTF8.GetBytes(secret)), Is.False, secret);
+                Assert.That(Contains(file, System.Text.Encoding.Unicode.GetBytes(secret)), Is.False, secret + " (UTF-16)");
+            }
+        }
+
+        static bool Contains(byte[] file, byte[] value) => file.AsSpan().IndexOf(value) >= 0;
+    }
+
+    [Test]
     public async Task DetectUnknown_FromDescriptionsAlone_GivesFiniteProbabilities()
     {
         FewShotClassifier classifier = await FewShotClassifier.CreateFromDescriptionsAsync(
