@@ -36,6 +36,33 @@ public class DriftMonitorProbeTests
         });
     }
 
+    [TestCase(nameof(DriftMonitorOptions.WindowSize), 0)]
+    [TestCase(nameof(DriftMonitorOptions.WindowSize), -1)]
+    [TestCase(nameof(DriftMonitorOptions.WindowSize), int.MinValue)]
+    [TestCase(nameof(DriftMonitorOptions.MinimumPredictions), -10)]
+    [TestCase(nameof(DriftMonitorOptions.MinimumPredictions), int.MaxValue)]
+    [TestCase(nameof(DriftMonitorOptions.FalseAlarmRate), -0.1)]
+    [TestCase(nameof(DriftMonitorOptions.FalseAlarmRate), double.PositiveInfinity)]
+    [TestCase(nameof(DriftMonitorOptions.FalseAlarmRate), double.NegativeInfinity)]
+    [TestCase(nameof(DriftMonitorOptions.FalseAlarmRate), 1.0)]
+    [TestCase(nameof(DriftMonitorOptions.Name), null)]
+    [TestCase(nameof(DriftMonitorOptions.Name), "")]
+    [TestCase(nameof(DriftMonitorOptions.Name), "\t\n")]
+    public void ABadSetting_IsRefusedNamingOptionsAndTheSetting(string setting, object? value)
+    {
+        var options = new DriftMonitorOptions();
+        typeof(DriftMonitorOptions).GetProperty(setting)!.SetValue(options, value);
+        var classes = new SyntheticClasses(classCount: 2, examplesPerClass: 2);
+
+        var ex = Assert.Throws<ArgumentException>(() => new DriftMonitor(classes.Classifier, options));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.ParamName, Is.EqualTo("options"));
+            Assert.That(ex.Message, Does.StartWith(setting + " is"));
+        });
+    }
+
     [Test]
     public void AWindowTooLargeToAllocate_IsRefusedNamingOptions()
     {
