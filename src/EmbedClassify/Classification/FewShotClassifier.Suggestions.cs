@@ -207,7 +207,8 @@ public sealed partial class FewShotClassifier
                 nearest = Math.Max(nearest, TensorPrimitives.Dot(text, examples.AsSpan(j * dimensions, dimensions)));
             }
 
-            distances[i] = 1 - nearest;
+            // A text that is an example can have a dot product a rounding above 1; a distance is never below 0.
+            distances[i] = Math.Max(0, 1 - nearest);
         }
 
         return distances;

@@ -132,6 +132,77 @@ public class FewShotClassifierSuggestionsProbeTests
         Assert.That(largeTime.TotalSeconds, Is.LessThan(Math.Max(10, 300 * smallTime.TotalSeconds)), "100 times the pool, far less than 100² the time");
     }
 
+    [TestCase(ClassificationStrategy.NearestCentroid, false)]
+    [TestCase(ClassificationStrategy.KNearestNeighbors, false)]
+    [TestCase(ClassificationStrategy.KMeans, false)]
+    [TestCase(ClassificationStrategy.Auto, false)]
+    [TestCase(ClassificationStrategy.NearestCentroid, true)]
+    [TestCase(ClassificationStrategy.KNearestNeighbors, true)]
+    public async Task Suggest_GivesMeasuresInTheirRanges_WhateverTheStrategy_AndWithNoneExamples(ClassificationStrategy strategy, bool withNone)
+    {
+        var random = new Random(2);
+        var vectors = new Dictionary<string, float[]>();
+        var examples = new List<LabeledExample>();
+        for (int i = 0; i < 6; i++)
+        {
+            foreach ((string label, int axis) in new[] { ("a", 0), ("b", 1), ("c", 2) })
+            {
+                vectors[$"{label}{i}"] = Near(axis, Dimensions, random);
+                examples.Add(new($"{label}{i}", label));
+            }
+
+            if (withNone)
+            {
+                vectors[$"none{i}"] = Near(5, Dimensions, random);
+                examples.Add(new($"none{i}", "none"));
+            }
+        }
+
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(
+            new FakeEmbeddingGenerator(text => vectors[text]),
+            examples,
+            new FewShotClassifierOptions { Strategy = strategy, NoneLabel = withNone ? "none" : null, DetectUnknown = withNone, LabelNamesAsDescriptions = false });
+        (string[] texts, ReadOnlyMemory<float>[] pool) = Pool(300);
+
+        IReadOnlyList<LabelingSuggestion> suggestions = classifier.SuggestExamplesToLabel(texts, pool, 6);
+
+        Assert.That(suggestions, Has.Count.EqualTo(6));
+        Assert.Multiple(() =>
+        {
+            foreach (LabelingSuggestion s in suggestions)
+            {
+                Assert.That(s.Margin, Is.InRange(0f, 1f));
+                Assert.That(s.Entropy, Is.InRange(0f, 1.0001f));
+                Assert.That(s.Distance, Is.InRange(0f, 2.0001f));
+                Assert.That(new[] { s.Label, s.RunnerUp }, Is.SubsetOf(classifier.Labels).And.Unique);
+                Assert.That(s.Text, Is.EqualTo(texts[s.Index]));
+            }
+        });
+    }
+
+    [Test]
+    public async Task Suggest_GivesNoNegativeDistance_ForTextsThatAreExamples()
+    {
+        var random = new Random(4);
+        var vectors = new Dictionary<string, float[]>();
+        var examples = new List<LabeledExample>();
+        for (int i = 0; i < 40; i++)
+        {
+            vectors[$"a{i}"] = Near(0, Dimensions, random);
+            vectors[$"b{i}"] = Near(1, Dimensions, random);
+            examples.Add(new($"a{i}", "a"));
+            examples.Add(new($"b{i}", "b"));
+        }
+
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(
+            new FakeEmbeddingGenerator(text => vectors[text]), examples, new FewShotClassifierOptions { WordWeight = 0, LabelNamesAsDescriptions = false });
+        string[] texts = [.. vectors.Keys];
+
+        IReadOnlyList<LabelingSuggestion> suggestions = classifier.SuggestExamplesToLabel(texts, [.. texts.Select(t => new ReadOnlyMemory<float>(vectors[t]))], texts.Length);
+
+        Assert.That(suggestions.Select(s => s.Distance), Has.All.GreaterThanOrEqualTo(0f));
+    }
+
     [Test]
     public async Task Suggest_FromManyThreadsAtOnce_GivesWhatOneThreadGets()
     {
