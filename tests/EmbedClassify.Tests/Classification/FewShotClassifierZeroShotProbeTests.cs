@@ -144,6 +144,37 @@ public class FewShotClassifierZeroShotProbeTests
     }
 
     [Test]
+    public async Task AClassifierFromDescriptionsAndAPool_LoadedWithoutTexts_GrowsAsTheOriginalDoes()
+    {
+        string[] pool = ["double charge on my invoice", "courier never came", "refund my payment please", "parcel arrived late again"];
+        var options = new FewShotClassifierOptions
+        {
+            LabelDescriptions = new Dictionary<string, string> { ["billing"] = "invoice payment refund charge", ["shipping"] = "delivery parcel courier late" },
+        };
+        FewShotClassifier zeroShot = await FewShotClassifier.CreateFromDescriptionsAsync(FewShotClassifierConfigurationsTests.NewGenerator(), Labels, pool, options);
+        FewShotClassifier loaded = await RoundTripAsync(zeroShot);
+        LabeledExample[] billing = [new("my invoice shows a double charge", "billing")];
+        LabeledExample[] shipping = [new("the parcel delivery is late", "shipping")];
+
+        FewShotClassifier grown = await zeroShot.AddExamplesAsync([.. billing, .. shipping]);
+        FewShotClassifier grownLoaded = await loaded.AddExamplesAsync([.. billing, .. shipping]);
+        FewShotClassifier grownInSteps = await (await zeroShot.AddExamplesAsync(billing)).AddExamplesAsync(shipping);
+        FewShotClassifier grownLoadedInSteps = await (await loaded.AddExamplesAsync(billing)).AddExamplesAsync(shipping);
+
+        Prediction expected = await grown.PredictAsync("refund the courier");
+        Prediction actual = await grownLoaded.PredictAsync("refund the courier");
+        Prediction expectedInSteps = await grownInSteps.PredictAsync("refund the courier");
+        Prediction actualInSteps = await grownLoadedInSteps.PredictAsync("refund the courier");
+        Assert.Multiple(() =>
+        {
+            Assert.That(grownLoaded.DescribedOnlyLabels, Is.Empty);
+            Assert.That(grownLoaded.UnlabeledCount, Is.EqualTo(pool.Length));
+            Assert.That(actual.Scores.Select(s => s.Score), Is.EqualTo(expected.Scores.Select(s => s.Score)).Within(1e-5f));
+            Assert.That(actualInSteps.Scores.Select(s => s.Score), Is.EqualTo(expectedInSteps.Scores.Select(s => s.Score)).Within(1e-5f));
+        });
+    }
+
+    [Test]
     public async Task DetectUnknown_FromDescriptionsAlone_GivesFiniteProbabilities()
     {
         FewShotClassifier classifier = await FewShotClassifier.CreateFromDescriptionsAsync(
