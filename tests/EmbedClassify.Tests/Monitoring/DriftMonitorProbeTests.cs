@@ -1,3 +1,5 @@
+using EmbedClassify.Tests.TestDoubles;
+
 namespace EmbedClassify.Tests.Monitoring;
 
 /// <summary>
@@ -197,6 +199,51 @@ public class DriftMonitorProbeTests
             Assert.That(snapshot.MeanConfidence, Is.InRange(0, 1));
         });
         monitor.Dispose();
+    }
+
+    [Test]
+    public async Task AClassifierWithNoneExamplesAndAPool_IsMonitored_AfterASaveAndLoad()
+    {
+        var random = new Random(8);
+        var vectors = new Dictionary<string, float[]>();
+        var examples = new List<LabeledExample>();
+        for (int i = 0; i < 5; i++)
+        {
+            foreach ((string label, float[] direction) in new[] { ("a", Vectors.AtAngle(0)), ("b", Vectors.AtAngle(90)), ("none", Vectors.AtAngle(200)) })
+            {
+                vectors[$"{label}{i}"] = Vectors.Near(direction, 0.1, random);
+                examples.Add(new($"{label}{i}", label));
+            }
+
+            vectors[$"pool{i}"] = Vectors.Near(Vectors.AtAngle(i * 40), 0.1, random);
+        }
+
+        var generator = new ScriptedEmbeddingGenerator(
+            (texts, _, _) => Task.FromResult<IReadOnlyList<float[]>>([.. texts.Select(t => vectors.TryGetValue(t, out float[]? v) ? v : Vectors.Near(Vectors.AtAngle(45), 0.3, random))]),
+            new Microsoft.Extensions.AI.EmbeddingGeneratorMetadata("test", null, "angles", vectors["a0"].Length));
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(
+            generator, examples, Enumerable.Range(0, 5).Select(i => $"pool{i}"), new FewShotClassifierOptions { NoneLabel = "none", DetectUnknown = true });
+        using var stream = new MemoryStream();
+        await classifier.SaveAsync(stream);
+        stream.Position = 0;
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(generator, stream);
+
+        foreach (FewShotClassifier monitored in new[] { classifier, loaded })
+        {
+            using var monitor = new DriftMonitor(monitored, new DriftMonitorOptions { WindowSize = 20, MinimumPredictions = 10 });
+            foreach (Prediction prediction in await monitored.PredictBatchAsync([.. Enumerable.Range(0, 30).Select(i => $"text {i}")]))
+            {
+                monitor.Observe(prediction);
+            }
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(monitor.Labels, Is.EqualTo(new[] { "a", "b" }));
+                Assert.That(monitor.CanCheckSimilarity, Is.True);
+                Assert.That(monitor.GetSnapshot().TotalCount, Is.EqualTo(30));
+                Assert.That(monitor.GetSnapshot().ClassMixDistance, Is.InRange(0, 1));
+            });
+        }
     }
 
     [Test]
