@@ -69,7 +69,7 @@ public sealed partial class FewShotClassifier
     /// <exception cref="ArgumentNullException"><paramref name="unlabeledTexts"/> or <paramref name="vectors"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">
     /// <paramref name="unlabeledTexts"/> is empty or holds a null or blank text, or <paramref name="vectors"/> does not
-    /// hold one vector of <see cref="EmbeddingClassifier.Dimensions"/> values per text.
+    /// hold one finite, nonzero vector of <see cref="EmbeddingClassifier.Dimensions"/> values per text.
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
@@ -109,6 +109,16 @@ public sealed partial class FewShotClassifier
             if (vector.Length != dimensions)
             {
                 throw new ArgumentException($"vectors[{i}] has {vector.Length} values; the classifier's model has {dimensions}.", nameof(vectors));
+            }
+
+            // Checked here rather than left to the prediction, which would name its own parameter, not this vector; a
+            // zero vector would be scored as a text with no direction instead of refused as the generator's is.
+            float norm = VectorMath.Norm(vector);
+            if (!float.IsFinite(norm) || norm == 0)
+            {
+                throw new ArgumentException(
+                    $"vectors[{i}] is {(norm == 0 ? "all zeros" : "not finite (NaN or infinity, or too large to measure)")}; pass the vectors the generator returned.",
+                    nameof(vectors));
             }
 
             _embedding.Compared(vector, compared.AsSpan(i * dimensions, dimensions));
@@ -197,7 +207,8 @@ public sealed partial class FewShotClassifier
                 nearest = Math.Max(nearest, TensorPrimitives.Dot(text, examples.AsSpan(j * dimensions, dimensions)));
             }
 
-            distances[i] = 1 - nearest;
+            // A text that is an example can have a dot product a rounding above 1; a distance is never below 0.
+            distances[i] = Math.Max(0, 1 - nearest);
         }
 
         return distances;
@@ -266,8 +277,9 @@ public sealed partial class FewShotClassifier
             compared.AsSpan(candidates[c] * dimensions, dimensions).CopyTo(points.AsSpan(c * dimensions, dimensions));
         }
 
-        float[] centers = SphericalKMeans.SeedPlusPlus(points, candidates.Count, dimensions, k, new Random(_options.Seed));
-        int[] assignment = SphericalKMeans.Run(points, candidates.Count, dimensions, centers, k, [], ClusteringIterations);
+        // Clustering is quadratic in count and can take longer than scoring the whole pool: it watches the token too.
+        float[] centers = SphericalKMeans.SeedPlusPlus(points, candidates.Count, dimensions, k, new Random(_options.Seed), cancellationToken);
+        int[] assignment = SphericalKMeans.Run(points, candidates.Count, dimensions, centers, k, [], ClusteringIterations, cancellationToken);
         var nearest = new int[k];
         var nearestSimilarity = new float[k];
         Array.Fill(nearest, -1);

@@ -22,7 +22,14 @@ internal static class SphericalKMeans
     /// Chooses <paramref name="k"/> starting centers among <paramref name="points"/> by k-means++: each next center is
     /// drawn with probability proportional to its squared distance to the nearest center chosen so far.
     /// </summary>
-    public static float[] SeedPlusPlus(ReadOnlySpan<float> points, int count, int dimensions, int k, Random random)
+    /// <param name="points">Row-major unit vectors.</param>
+    /// <param name="count">The number of points.</param>
+    /// <param name="dimensions">The length of each point.</param>
+    /// <param name="k">The number of centers to choose.</param>
+    /// <param name="random">The source of the draws.</param>
+    /// <param name="cancellationToken">Checked before each center is chosen.</param>
+    /// <returns>The centers, row-major.</returns>
+    public static float[] SeedPlusPlus(ReadOnlySpan<float> points, int count, int dimensions, int k, Random random, CancellationToken cancellationToken = default)
     {
         var centers = new float[k * dimensions];
         var nearestDistance = new double[count];
@@ -35,6 +42,8 @@ internal static class SphericalKMeans
         {
             for (int c = 1; c < k; c++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
+
                 // One streaming pass over the points; DotRows returns exactly what Dot would for each point.
                 VectorMath.DotRows(centers.AsSpan((c - 1) * dimensions, dimensions), points[..(count * dimensions)], dots.AsSpan(0, count));
                 points.Slice(Choose(dots.AsSpan(0, count), nearestDistance, random) * dimensions, dimensions)
@@ -94,6 +103,7 @@ internal static class SphericalKMeans
     /// For each point, the cluster it must stay in, or -1 where the point is free to move; empty when every point is free.
     /// </param>
     /// <param name="maxIterations">The largest number of assign-and-update rounds.</param>
+    /// <param name="cancellationToken">Checked before each round.</param>
     /// <returns>The cluster of each point.</returns>
     public static int[] Run(
         ReadOnlyMemory<float> points,
@@ -102,7 +112,8 @@ internal static class SphericalKMeans
         float[] centers,
         int k,
         ReadOnlySpan<int> pinned,
-        int maxIterations)
+        int maxIterations,
+        CancellationToken cancellationToken = default)
     {
         var assignment = new int[count];
         Array.Fill(assignment, -1);
@@ -111,6 +122,7 @@ internal static class SphericalKMeans
         var members = new int[k];
         for (int iteration = 0; iteration < maxIterations; iteration++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             AssignNearest(points, count, dimensions, centers, k, nearest);
             bool changed = false;
             for (int i = 0; i < count; i++)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 
 namespace EmbedClassify;
 
@@ -177,6 +178,10 @@ public sealed partial class DriftMonitor : IDisposable
     /// <paramref name="prediction"/> names a label the classifier does not have (or none), or its
     /// <see cref="Prediction.Score"/> is not a probability, or its <see cref="Prediction.EmbeddingSimilarity"/> is not finite.
     /// </exception>
+    /// <remarks>
+    /// An exception thrown by a <see cref="DriftDetected"/> handler reaches the caller once every signal this prediction
+    /// crossed has been raised (the first such exception, when several handlers throw); the prediction is counted.
+    /// </remarks>
     public void Observe(Prediction prediction)
     {
         int c = IndexOf(prediction.Label);
@@ -460,11 +465,23 @@ public sealed partial class DriftMonitor : IDisposable
             return;
         }
 
+        // Each crossing is marked raised before its handler runs and is not raised again until it clears: a handler that
+        // throws on one must not cost the others of the same prediction their only event.
+        ExceptionDispatchInfo? first = null;
         for (int i = 0; i < crossing.Count; i++)
         {
             (DriftSignal signal, double value, double threshold) = crossing[i];
-            handler(this, new DriftDetectedEventArgs(signal, value, threshold, windowCount, total));
+            try
+            {
+                handler(this, new DriftDetectedEventArgs(signal, value, threshold, windowCount, total));
+            }
+            catch (Exception ex)
+            {
+                first ??= ExceptionDispatchInfo.Capture(ex);
+            }
         }
+
+        first?.Throw();
     }
 
     private static double[] ExampleMix(EmbeddingClassifier model)

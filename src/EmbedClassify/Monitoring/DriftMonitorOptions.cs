@@ -10,7 +10,8 @@ public sealed class DriftMonitorOptions
     public const int DefaultWindowSize = 500;
 
     /// <summary>
-    /// Gets or sets how many of the most recent predictions the statistics cover; at least 10. Memory is a few bytes per
+    /// Gets or sets how many of the most recent predictions the statistics cover; at least 10 and at most
+    /// <see cref="Array.MaxLength"/>. Memory is a few bytes per
     /// prediction of the window, whatever the stream's length. The first full window is the baseline that the
     /// unknown-share, confidence and class-mix checks compare with. The default is <see cref="DefaultWindowSize"/>.
     /// </summary>
@@ -49,6 +50,11 @@ public sealed class DriftMonitorOptions
         if (WindowSize < 10)
         {
             failures.Add($"WindowSize is {WindowSize}; it must be at least 10.");
+        }
+        else if (WindowSize > Array.MaxLength)
+        {
+            // The window is kept in arrays of WindowSize entries; a larger one would fail as an out-of-memory error.
+            failures.Add($"WindowSize is {WindowSize}; it must be at most {Array.MaxLength}, the longest array .NET allocates.");
         }
 
         if (MinimumPredictions < 10 || MinimumPredictions > Math.Max(WindowSize, 10))
