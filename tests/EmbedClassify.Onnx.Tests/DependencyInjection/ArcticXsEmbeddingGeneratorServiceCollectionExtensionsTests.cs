@@ -26,7 +26,7 @@ public class ArcticXsEmbeddingGeneratorServiceCollectionExtensionsTests
         Assert.Multiple(() =>
         {
             Assert.That(generator.GetService<OnnxEmbeddingGenerator>(), Is.Not.Null);
-            Assert.That(generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId, Is.EqualTo("snowflake-arctic-embed-xs-int8"));
+            Assert.That(generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId, Is.EqualTo("snowflake-arctic-embed-xs-512tokens-int8"), "the bound window and precision are part of the id");
             Assert.That(embedded.Usage!.InputTokenCount, Is.GreaterThan(256), "MaxSequenceLength was not bound");
         });
     }
