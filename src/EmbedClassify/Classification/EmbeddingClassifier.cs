@@ -47,6 +47,7 @@ public sealed partial class EmbeddingClassifier
         float[] noneExamples)
     {
         _labels = labels;
+        Labels = Array.AsReadOnly(labels);
         Dimensions = dimensions;
         _inputExamples = inputExamples;
         _inputUnlabeled = inputUnlabeled;
@@ -62,7 +63,11 @@ public sealed partial class EmbeddingClassifier
     }
 
     /// <summary>Gets the class labels, in the order in which they first appeared among the examples.</summary>
-    public IReadOnlyList<string> Labels => _labels;
+    /// <remarks>A read-only view: casting it to a list or array cannot change the classifier's labels.</remarks>
+    public IReadOnlyList<string> Labels { get; }
+
+    /// <summary>The labels as the array scoring indexes directly (the hot path skips the read-only view's interface call).</summary>
+    internal string[] LabelArray => _labels;
 
     /// <summary>Gets the length of the vectors this classifier accepts.</summary>
     public int Dimensions { get; }

@@ -7,7 +7,8 @@ public sealed partial class FewShotClassifier
     /// <summary>Classifies a text whose vector is already known.</summary>
     internal Prediction Predict(string text, ReadOnlySpan<float> vector)
     {
-        int classCount = Labels.Count;
+        string[] labels = _embedding.LabelArray;
+        int classCount = labels.Length;
         var probabilities = new float[classCount];
         int best = _embedding.Score(vector, probabilities);
         if (_words is not null)
@@ -25,10 +26,10 @@ public sealed partial class FewShotClassifier
         var scores = new ClassScore[classCount];
         for (int c = 0; c < classCount; c++)
         {
-            scores[c] = new ClassScore(Labels[c], probabilities[c]);
+            scores[c] = new ClassScore(labels[c], probabilities[c]);
         }
 
-        return new Prediction(Labels[best], probabilities[best], scores)
+        return new Prediction(labels[best], probabilities[best], scores)
         {
             IsUnknown = _options.DetectUnknown && probabilities[best] < _calibration.UnknownThreshold,
             EmbeddingSimilarity = _embedding.ExampleSimilarity(vector, best),

@@ -23,7 +23,7 @@ public sealed partial class FewShotClassifier
     /// <see cref="CreateFromDescriptionsAsync(IEmbeddingGenerator{string, Embedding{float}}, IEnumerable{string}, FewShotClassifierOptions?, CancellationToken)"/>
     /// and given no example since); empty for a classifier fitted on examples of every class.
     /// </summary>
-    public IReadOnlyList<string> DescribedOnlyLabels => _memory.DescribedLabels ?? [];
+    public IReadOnlyList<string> DescribedOnlyLabels => _memory.DescribedLabels is { } described ? Array.AsReadOnly(described) : [];
 
     /// <summary>
     /// Creates a classifier from label descriptions alone, with no labelled example (a zero-shot start): each class

@@ -88,7 +88,7 @@ public sealed class FewShotEvaluator
     public bool HasTexts => _texts is not null;
 
     /// <summary>Gets the classes, in the order in which they first appear in the dataset.</summary>
-    public IReadOnlyList<string> Labels => _labels;
+    public IReadOnlyList<string> Labels => Array.AsReadOnly(_labels);
 
     /// <summary>Gets the number of labelled vectors.</summary>
     public int Count => _data.Length;
