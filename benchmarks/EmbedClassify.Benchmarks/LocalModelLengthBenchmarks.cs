@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
@@ -43,7 +42,7 @@ public class LocalModelLengthBenchmarks
         BertWordPieceEncoder encoder = OnnxEmbeddingGenerator.CreateMiniLMEncoder(lowerCase: true, OnnxEmbeddingGeneratorOptions.MaxSupportedSequenceLength);
         var texts = new List<string>(TextCount);
         string text = string.Empty;
-        foreach (string email in LoadEmails())
+        foreach (string email in SampleEmails.Load())
         {
             text = text.Length == 0 ? email : text + "\n\n" + email;
             if (encoder.Encode(text).Length == OnnxEmbeddingGeneratorOptions.MaxSupportedSequenceLength)
@@ -110,32 +109,6 @@ public class LocalModelLengthBenchmarks
         }
 
         return generator.GenerateAsync(_texts);
-    }
-
-    private static IEnumerable<string> LoadEmails()
-    {
-        string path = Path.Combine(FindRepositoryRoot(), "samples", "SpamFilter", "data", "emails.jsonl");
-        foreach (string line in File.ReadLines(path))
-        {
-            if (line.Length > 0)
-            {
-                using JsonDocument document = JsonDocument.Parse(line);
-                yield return document.RootElement.GetProperty("text").GetString()!;
-            }
-        }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "EmbedClassify.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No EmbedClassify.sln above '{AppContext.BaseDirectory}'.");
     }
 
     /// <summary>Adds the texts-per-second column and the job: few iterations, in this process.</summary>

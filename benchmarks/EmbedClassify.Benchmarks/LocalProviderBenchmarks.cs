@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
@@ -47,7 +46,7 @@ public class LocalProviderBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string[] emails = [.. LoadEmails()];
+        string[] emails = [.. SampleEmails.Load()];
         _texts = Texts == "Emails" ? [.. emails.Take(EmailCount)] : [.. emails.Take(ShortTextCount).Select(FirstSentence)];
         _packageEncoder = new SentenceEncoder();
         _float32 = OnnxEmbeddingGenerator.CreateDefault();
@@ -109,34 +108,6 @@ public class LocalProviderBenchmarks
         }
 
         return string.Join(' ', email.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(16));
-    }
-
-    private static IEnumerable<string> LoadEmails()
-    {
-        string path = Path.Combine(FindRepositoryRoot(), "samples", "SpamFilter", "data", "emails.jsonl");
-        foreach (string line in File.ReadLines(path))
-        {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            using JsonDocument document = JsonDocument.Parse(line);
-            yield return document.RootElement.GetProperty("text").GetString()!;
-        }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "EmbedClassify.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No EmbedClassify.sln above '{AppContext.BaseDirectory}'.");
     }
 
     /// <summary>Adds the texts-per-second column.</summary>
