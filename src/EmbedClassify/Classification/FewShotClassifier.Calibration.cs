@@ -17,28 +17,54 @@ public sealed partial class FewShotClassifier
     /// Each view is first divided by the temperature that fits its own held-out scores best, so views of different
     /// sharpness meet on one logit scale; then one temperature over their sum, fitted with label smoothing, corrects
     /// for the views agreeing with each other (two confident views that make the same call should not multiply their
-    /// confidence) and for the few examples the evidence rests on.
+    /// confidence) and for the few examples the evidence rests on. Several embedding views (one per model) share the
+    /// embedding view's say equally, so that the word view's earned share is weighed against the same total however many
+    /// models there are.
     /// </remarks>
-    private static (float EmbeddingScale, float WordScale, float Temperature, float[] HeldOutTop) CalibrateScales(
-        EmbeddingClassifier embedding, WordView? words, FewShotClassifierOptions options)
+    private static (float[] EmbeddingScales, float WordScale, float Temperature, float[] HeldOutTop) CalibrateScales(
+        EmbeddingClassifier[] embeddings, WordView? words, FewShotClassifierOptions options)
     {
+        EmbeddingClassifier embedding = embeddings[0];
         int classCount = embedding.Labels.Count;
         int[] candidates = EmbeddingClassifier.CalibrationCandidates(embedding.ExampleClasses, classCount, options.Seed, MaxCalibrationExamples);
-        (float[][] embedded, int[] truth) = embedding.LeaveOneOutScores(candidates);
-        float embeddingScale = 1 / EmbeddingClassifier.FitTemperature(embedded, truth, classCount);
+        var embeddingScales = new float[embeddings.Length];
+        float[][]? embedded = null;
+        int[] truth = [];
+        for (int v = 0; v < embeddings.Length; v++)
+        {
+            (float[][] viewed, truth) = embeddings[v].LeaveOneOutScores(candidates);
+            embeddingScales[v] = 1 / (EmbeddingClassifier.FitTemperature(viewed, truth, classCount) * embeddings.Length);
+            if (embedded is null)
+            {
+                embedded = viewed;
+                for (int n = 0; n < viewed.Length; n++)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(viewed[n], embeddingScales[v], viewed[n]);
+                }
+            }
+            else
+            {
+                for (int n = 0; n < viewed.Length; n++)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(viewed[n], embeddingScales[v], embedded[n], embedded[n]);
+                }
+            }
+        }
+
+        // From here on, embedded holds the embedding views' scaled sum.
         float wordScale = 0;
         float[][]? worded = null;
         if (words is not null)
         {
             (worded, _) = words.LeaveOneOutScores(candidates);
             wordScale = (float)options.WordWeight / EmbeddingClassifier.FitTemperature(worded, truth, classCount);
-            wordScale *= EarnedShare(embedded, embeddingScale, worded, wordScale, truth);
+            wordScale *= EarnedShare(embedded!, 1, worded, wordScale, truth);
         }
 
         if (truth.Length == 0)
         {
             // Nothing can be held out (one example per class): the logits stay as the view temperatures made them.
-            return (embeddingScale, wordScale, 1, []);
+            return (embeddingScales, wordScale, 1, []);
         }
 
         var logits = new float[truth.Length][];
@@ -47,7 +73,7 @@ public sealed partial class FewShotClassifier
             logits[n] = new float[classCount];
             for (int c = 0; c < classCount; c++)
             {
-                logits[n][c] = (embedded[n][c] * embeddingScale) + (worded is null ? 0 : worded[n][c] * wordScale);
+                logits[n][c] = embedded![n][c] + (worded is null ? 0 : worded[n][c] * wordScale);
             }
         }
 
@@ -62,7 +88,7 @@ public sealed partial class FewShotClassifier
             top[n] = logits[n].Max();
         }
 
-        return (embeddingScale, wordScale, temperature, top);
+        return (embeddingScales, wordScale, temperature, top);
     }
 
     /// <summary>
@@ -105,32 +131,34 @@ public sealed partial class FewShotClassifier
         return best;
     }
 
-    /// <summary>Calibrates a classifier made from an embedding classifier alone (no word view).</summary>
-    private static Calibration Calibrate(EmbeddingClassifier model, WordView? words, FewShotClassifierOptions options, TermVector[] noneTerms)
+    /// <summary>Calibrates a classifier made from an embedding classifier alone (no word view, no other embedding view).</summary>
+    private static Calibration Calibrate(EmbeddingClassifier model, FewShotClassifierOptions options)
     {
-        (float embeddingScale, float wordScale, float temperature, float[] top) = CalibrateScales(model, words, options);
-        var calibration = new Calibration(embeddingScale, wordScale, temperature, 0);
-        return calibration with { UnknownThreshold = UnknownThresholdOf(top, NoneTopProbabilities(model, words, calibration, noneTerms)) };
+        (float[] embeddingScales, float wordScale, float temperature, float[] top) = CalibrateScales([model], null, options);
+        var calibration = new Calibration(embeddingScales[0], wordScale, temperature, 0);
+        return calibration with { UnknownThreshold = UnknownThresholdOf(top, NoneTopProbabilities(model, [], null, calibration, [])) };
     }
 
     /// <summary>Returns this classifier with its unknown threshold fitted from the held-out examples' top probabilities.</summary>
     private FewShotClassifier WithUnknownThreshold(float[] heldOutTop)
     {
-        float threshold = UnknownThresholdOf(heldOutTop, NoneTopProbabilities(_embedding, _words, _calibration, _memory.NoneTerms));
-        return new FewShotClassifier(Generator, _embedding, _words, _options, _calibration with { UnknownThreshold = threshold }, _memory);
+        float threshold = UnknownThresholdOf(heldOutTop, NoneTopProbabilities(_embedding, _extraViews, _words, _calibration, _memory.NoneTerms));
+        return new FewShotClassifier(Generator, _embedding, _extraViews, _words, _options, _calibration with { UnknownThreshold = threshold }, _memory);
     }
 
     /// <summary>The top probability the fitted classifier gives each "none" example.</summary>
-    private static float[] NoneTopProbabilities(EmbeddingClassifier embedding, WordView? words, Calibration calibration, TermVector[] noneTerms)
+    private static float[] NoneTopProbabilities(
+        EmbeddingClassifier embedding, EmbeddingClassifier[] extraViews, WordView? words, Calibration calibration, TermVector[] noneTerms)
     {
-        ReadOnlyMemory<float>[] none = embedding.NoneRows();
+        ReadOnlyMemory<float>[] none = JoinedRows(embedding, extraViews, e => e.NoneRows());
+        int[] offsets = OffsetsOf([embedding.Dimensions, .. extraViews.Select(v => v.Dimensions)]);
         var top = new float[none.Length];
         var logits = new float[embedding.Labels.Count];
         var scratch = new float[embedding.Labels.Count];
         for (int i = 0; i < none.Length; i++)
         {
-            embedding.Score(none[i].Span, logits);
-            Combine(logits, words, i < noneTerms.Length ? noneTerms[i] : null, scratch, calibration);
+            embedding.Score(none[i].Span[..embedding.Dimensions], logits);
+            Combine(logits, none[i].Span, extraViews, offsets, words, i < noneTerms.Length ? noneTerms[i] : null, scratch, calibration);
             top[i] = logits.Max();
         }
 
@@ -145,5 +173,13 @@ public sealed partial class FewShotClassifier
         known.Length == 0 ? 0 : EmbeddingClassifier.ThresholdBetween(known, none);
 
     /// <summary>The factors that put each view on one logit scale, the temperature of their sum, and the unknown threshold.</summary>
-    internal readonly record struct Calibration(float EmbeddingScale, float WordScale, float Temperature, float UnknownThreshold);
+    /// <param name="EmbeddingScale">The first embedding view's factor.</param>
+    /// <param name="WordScale">The word view's factor (0 without one).</param>
+    /// <param name="Temperature">The temperature of the views' sum.</param>
+    /// <param name="UnknownThreshold">The probability below which a prediction is unknown.</param>
+    internal readonly record struct Calibration(float EmbeddingScale, float WordScale, float Temperature, float UnknownThreshold)
+    {
+        /// <summary>Gets the other embedding views' factors, one per view after the first; empty with one model.</summary>
+        public float[] ExtraScales { get; init; } = [];
+    }
 }

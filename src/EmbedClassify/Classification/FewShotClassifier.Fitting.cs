@@ -16,11 +16,18 @@ public sealed partial class FewShotClassifier
     {
         cancellationToken.ThrowIfCancellationRequested();
         bool refineWanted = input.UnlabeledVectors.Length > 0 && options.UnlabeledWeight > 0;
-        EmbeddingClassifier embedding = EmbeddingClassifier.Fit(
-            input.Labels.Select((label, i) => new LabeledEmbedding(label, input.Vectors[i])),
-            refineWanted ? input.UnlabeledVectors : [],
-            options,
+        int[] offsets = OffsetsOf(ViewDimensionsOf(generator, input.Vectors.Length == 0 ? 0 : input.Vectors[0].Length));
+        EmbeddingClassifier FitView(int view, FewShotClassifierOptions viewOptions) => EmbeddingClassifier.Fit(
+            input.Labels.Select((label, i) => new LabeledEmbedding(label, ViewPart(input.Vectors[i], offsets, view))),
+            refineWanted ? input.UnlabeledVectors.Select(u => ViewPart(u, offsets, view)) : [],
+            viewOptions,
             unlabeledCenterOnly: true);
+        EmbeddingClassifier embedding = FitView(0, options);
+
+        // Every other model's view follows the rule the first one fitted (Auto resolves once), so the views score the
+        // same kind of thing.
+        EmbeddingClassifier[] extraViews = [.. Enumerable.Range(1, offsets.Length - 2).Select(v => FitView(v, embedding.Options))];
+        EmbeddingClassifier[] views = [embedding, .. extraViews];
         int classCount = embedding.Labels.Count;
         int[] classes = embedding.ExampleClasses;
 
@@ -65,30 +72,31 @@ public sealed partial class FewShotClassifier
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        (float embeddingScale, float wordScale, float temperature, float[] heldOutTop) = CalibrateScales(embedding, words, options);
+        (float[] embeddingScales, float wordScale, float temperature, float[] heldOutTop) = CalibrateScales(views, words, options);
         if (heldOutTop.Length == 0 && input.DescribedLabels is { Length: > 0 })
         {
-            // Nothing of the caller's can be held out: the scales measured across collections at n = 0 stand in.
-            (embeddingScale, wordScale, temperature) = (ZeroShotEmbeddingScale(classCount), words is null ? 0 : ZeroShotWordScale * (float)options.WordWeight, 1);
+            // Nothing of the caller's can be held out: the scales measured across collections at n = 0 stand in, the
+            // embedding views sharing theirs.
+            Array.Fill(embeddingScales, ZeroShotEmbeddingScale(classCount) / views.Length);
+            (wordScale, temperature) = (words is null ? 0 : ZeroShotWordScale * (float)options.WordWeight, 1);
         }
-
 
         bool centroids = embedding.Strategy == ClassificationStrategy.NearestCentroid;
         Description[] descriptions = centroids && options.LabelDescriptionWeight > 0 ? input.Descriptions : [];
         bool refine = refineWanted && centroids;
-        EmbeddingClassifier fitted = embedding;
+        EmbeddingClassifier[] fitted = views;
         WordView? fittedWords = words;
         if (refine || descriptions.Length > 0)
         {
-            float[] classSums = ClassSums(embedding, descriptions, (float)options.LabelDescriptionWeight);
+            float[][] classSums = [.. views.Select((view, v) => ClassSums(view, descriptions, offsets, v, (float)options.LabelDescriptionWeight))];
             if (refine)
             {
                 (fitted, fittedWords) = Refine(
-                    embedding, embeddingScale, words, wordScale, classSums, input.UnlabeledVectors, unlabeledTerms, options.UnlabeledWeight, cancellationToken);
+                    views, embeddingScales, offsets, words, wordScale, classSums, input.UnlabeledVectors, unlabeledTerms, options.UnlabeledWeight, cancellationToken);
             }
             else
             {
-                fitted = embedding.WithCentroids(UnitRows(classSums, embedding.Dimensions));
+                fitted = [.. views.Select((view, v) => view.WithCentroids(UnitRows(classSums[v], view.Dimensions)))];
             }
         }
 
@@ -100,7 +108,7 @@ public sealed partial class FewShotClassifier
         kept.CenterEmbeddings = fittedOptions.CenterEmbeddings;
         kept.Initialization = fittedOptions.Initialization;
         kept.Clusters = fittedOptions.Clusters;
-        var calibration = new Calibration(embeddingScale, wordScale, temperature, 0);
+        var calibration = new Calibration(embeddingScales[0], wordScale, temperature, 0) { ExtraScales = embeddingScales[1..] };
         var memory = new TrainingMemory(
             input.Texts is null ? null : [.. real.Select(i => input.Texts[i])],
             input.Texts is null ? null : [.. none.Select(i => input.Texts[i])],
@@ -111,7 +119,7 @@ public sealed partial class FewShotClassifier
             noneHashes,
             unlabeledHashes,
             input.DescribedLabels is { Length: > 0 } described ? described : null);
-        var classifier = new FewShotClassifier(generator, fitted, fittedWords, kept, calibration, memory);
+        var classifier = new FewShotClassifier(generator, fitted[0], fitted[1..], fittedWords, kept, calibration, memory);
         return classifier.WithUnknownThreshold(heldOutTop);
     }
 
@@ -147,8 +155,8 @@ public sealed partial class FewShotClassifier
     private FitInput Refit(LabeledExample[] added, ReadOnlyMemory<float>[] addedVectors, Description[] addedDescriptions)
     {
         string? noneLabel = _options.NoneLabel;
-        ReadOnlyMemory<float>[] oldExamples = _embedding.InputExampleRows();
-        ReadOnlyMemory<float>[] oldNone = _embedding.NoneRows();
+        ReadOnlyMemory<float>[] oldExamples = JoinedRows(e => e.InputExampleRows());
+        ReadOnlyMemory<float>[] oldNone = JoinedRows(e => e.NoneRows());
         string[] labels =
         [
             .. _embedding.ExampleClasses.Select(c => Labels[c]),
@@ -168,7 +176,7 @@ public sealed partial class FewShotClassifier
                 _memory.NoneHashes,
                 [.. added.Where(e => e.Label == noneLabel).Select(e => e.Text)])
             : null;
-        ReadOnlyMemory<float>[] unlabeled = _embedding.UnlabeledRows();
+        ReadOnlyMemory<float>[] unlabeled = JoinedRows(e => e.UnlabeledRows());
         return new FitInput(
             labels,
             vectors,
@@ -182,10 +190,10 @@ public sealed partial class FewShotClassifier
     }
 
     /// <summary>
-    /// Returns each class's sum of its examples as the embedding view compares them, plus its description (if any)
-    /// <paramref name="descriptionWeight"/> times; row-major, one row per class.
+    /// Returns each class's sum of its examples as embedding view <paramref name="view"/> compares them, plus its
+    /// description (if any) <paramref name="descriptionWeight"/> times; row-major, one row per class.
     /// </summary>
-    private static float[] ClassSums(EmbeddingClassifier embedding, Description[] descriptions, float descriptionWeight)
+    private static float[] ClassSums(EmbeddingClassifier embedding, Description[] descriptions, int[] offsets, int view, float descriptionWeight)
     {
         int dimensions = embedding.Dimensions;
         float[] sums = embedding.ComparedClassSums();
@@ -201,7 +209,7 @@ public sealed partial class FewShotClassifier
                 continue;
             }
 
-            embedding.Compared(description.Vector.Span, compared);
+            embedding.Compared(ViewPart(description.Vector, offsets, view).Span, compared);
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(compared, descriptionWeight, sums.AsSpan(c * dimensions, dimensions), sums.AsSpan(c * dimensions, dimensions));
         }
 

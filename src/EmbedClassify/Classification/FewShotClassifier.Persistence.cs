@@ -12,9 +12,18 @@ public sealed partial class FewShotClassifier
     private const int CalibrationSectionVersion = 2;
     private const int WordVectorsCalibrationVersion = 1;
 
-    /// <summary>Returns the model file of this classifier: one section per view, plus the calibration that combines them.</summary>
-    internal byte[] ToModelFile(ModelIdentity identity, bool includeTexts)
+    /// <summary>
+    /// Returns the model file of this classifier: one section per view, plus the calibration that combines them.
+    /// <paramref name="views"/> names each embedding view's model when there are several (then <paramref name="identity"/>
+    /// is their combination).
+    /// </summary>
+    internal byte[] ToModelFile(ModelIdentity identity, bool includeTexts, IReadOnlyList<ModelIdentity>? views = null)
     {
+        if ((views?.Count ?? 1) != 1 + _extraViews.Length)
+        {
+            throw new InvalidOperationException($"The classifier has {1 + _extraViews.Length} embedding views but {views?.Count ?? 1} models were named for them.");
+        }
+
         if (includeTexts && (_memory.ExampleTexts is null || (_embedding.NoneRows().Length > 0 && _memory.NoneTexts is null)
             || (_embedding.UnlabeledCount > 0 && _memory.UnlabeledTexts is null && _words is not null)))
         {
@@ -24,9 +33,19 @@ public sealed partial class FewShotClassifier
         DateTime created = DateTime.UtcNow;
         var sections = new List<ModelSection>
         {
-            new(ModelSection.EmbeddingName, 1, _embedding.ToModelFile(identity, exampleTexts: null, created)),
+            new(ModelSection.EmbeddingName, 1, _embedding.ToModelFile(views?[0] ?? identity, exampleTexts: null, created)),
             new(ModelSection.CalibrationName, CalibrationVersion, WriteCalibration(CalibrationVersion)),
         };
+        for (int v = 0; v < _extraViews.Length; v++)
+        {
+            // Another model's view: its scale, then a complete schema-1 model naming that model.
+            byte[] nested = _extraViews[v].ToModelFile(views![v + 1], exampleTexts: null, created);
+            var data = new byte[sizeof(float) + nested.Length];
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(data, _calibration.ExtraScales[v]);
+            nested.CopyTo(data, sizeof(float));
+            sections.Add(new(EmbeddingViewName(v + 1), 1, data));
+        }
+
         if (_words is not null)
         {
             using var stream = new MemoryStream();
@@ -46,14 +65,21 @@ public sealed partial class FewShotClassifier
         SavedTexts? texts = includeTexts
             ? new SavedTexts([.. _memory.ExampleTexts!], _memory.NoneTexts ?? [], _memory.UnlabeledTexts ?? [])
             : null;
-        return ModelFile.WriteClassifier(identity, [.. Labels], _options, sections, texts, created);
+        return ModelFile.WriteClassifier(identity, [.. Labels], _options, sections, texts, created, views);
     }
 
     /// <summary>Builds a classifier from a verified schema-2 file; every section is checked before anything is built.</summary>
     internal static FewShotClassifier FromContents(IEmbeddingGenerator<string, Embedding<float>> generator, ClassifierContents contents, ModelIdentity? expected)
     {
-        EmbeddingClassifier embedding = EmbeddingClassifier.FromContents(contents.Embedding, expected);
+        if (contents.Views is not null && expected is not null && !contents.Identity.IsCompatibleWith(expected))
+        {
+            // The combination names every model, so the message says which models the file needs.
+            throw new EmbeddingModelMismatchException(contents.Identity, expected);
+        }
+
+        EmbeddingClassifier embedding = EmbeddingClassifier.FromContents(contents.Embedding, contents.Views is null ? expected : null);
         CheckSameEmbeddingOptions(contents.Options, contents.Embedding.State.Options);
+        (EmbeddingClassifier[] extraViews, float[] extraScales) = ReadExtraViews(contents, embedding);
         WordView? words = null;
         if (contents.Sections.TryGetValue(ModelSection.WordsName, out ModelSection? wordsSection))
         {
@@ -77,7 +103,7 @@ public sealed partial class FewShotClassifier
         }
 
         (Calibration calibration, Description[] descriptions, TermVector[] noneTerms, TermVector[] unlabeledTerms, TermHashes[]? noneHashes, TermHashes[]? unlabeledHashes) =
-            Decode(calibrationSection, reader => ReadCalibration(reader, calibrationSection.Version, embedding, words));
+            Decode(calibrationSection, reader => ReadCalibration(reader, calibrationSection.Version, embedding, OffsetsOf([embedding.Dimensions, .. extraViews.Select(v => v.Dimensions)]), words));
         if ((noneHashes?.Length ?? noneTerms.Length) != (words is null ? 0 : embedding.NoneRows().Length))
         {
             throw ModelFile.Invalid("the calibration section's none examples differ from the embedding view's");
@@ -90,7 +116,8 @@ public sealed partial class FewShotClassifier
 
         foreach (string known in contents.Sections.Keys)
         {
-            if (known is not (ModelSection.EmbeddingName or ModelSection.WordsName or ModelSection.CalibrationName or DescribedSectionName))
+            if (known is not (ModelSection.EmbeddingName or ModelSection.WordsName or ModelSection.CalibrationName or DescribedSectionName)
+                && !Enumerable.Range(1, extraViews.Length).Any(v => known == EmbeddingViewName(v)))
             {
                 throw ModelFile.Invalid($"the file has a section '{known}' that this library does not know");
             }
@@ -131,7 +158,49 @@ public sealed partial class FewShotClassifier
             noneHashes ?? (words is null ? [] : null),
             unlabeledHashes ?? (words is null ? [] : null),
             describedLabels);
-        return new FewShotClassifier(generator, embedding, words, contents.Options, calibration, memory);
+        return new FewShotClassifier(generator, embedding, extraViews, words, contents.Options, calibration with { ExtraScales = extraScales }, memory);
+    }
+
+    /// <summary>
+    /// Reads the other models' embedding views that the header lists: each must name its model, and hold the same
+    /// examples, "none" examples and unlabelled texts under the same rule as the first view.
+    /// </summary>
+    private static (EmbeddingClassifier[] Views, float[] Scales) ReadExtraViews(ClassifierContents contents, EmbeddingClassifier embedding)
+    {
+        if (contents.Views is null)
+        {
+            return ([], []);
+        }
+
+        var views = new EmbeddingClassifier[contents.Views.Length - 1];
+        var scales = new float[views.Length];
+        ModelState first = contents.Embedding.State;
+        for (int v = 0; v < views.Length; v++)
+        {
+            string name = EmbeddingViewName(v + 1);
+            ModelSection section = contents.Sections.GetValueOrDefault(name) ?? throw ModelFile.Invalid($"the header lists {contents.Views.Length} models but the file has no '{name}' section");
+            RequireVersion(section, 1);
+            if (section.Data.Length < sizeof(float))
+            {
+                throw ModelFile.Invalid($"the {name} section is too short");
+            }
+
+            scales[v] = Finite(System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(section.Data.Span));
+            ModelContents nested = ModelFile.ParseNested(section.Data.Span[sizeof(float)..]);
+            ModelState state = nested.State;
+            if (!nested.Identity.IsCompatibleWith(contents.Views[v + 1]) || !state.Labels.SequenceEqual(first.Labels, StringComparer.Ordinal)
+                || !state.ExampleClasses.AsSpan().SequenceEqual(first.ExampleClasses)
+                || state.NoneExamples.Length / state.Dimensions != first.NoneExamples.Length / first.Dimensions
+                || state.InputUnlabeled.Length / state.Dimensions != first.InputUnlabeled.Length / first.Dimensions)
+            {
+                throw ModelFile.Invalid($"the {name} section's model, labels, examples or texts differ from what the header and the first view say");
+            }
+
+            CheckSameEmbeddingOptions(contents.Options, state.Options);
+            views[v] = EmbeddingClassifier.FromContents(nested, expected: null);
+        }
+
+        return (views, scales);
     }
 
     /// <summary>The header's options and the embedding section's must describe one embedding view.</summary>
@@ -222,7 +291,7 @@ public sealed partial class FewShotClassifier
     }
 
     private static (Calibration, Description[], TermVector[], TermVector[], TermHashes[]?, TermHashes[]?) ReadCalibration(
-        BinaryReader reader, int version, EmbeddingClassifier embedding, WordView? words)
+        BinaryReader reader, int version, EmbeddingClassifier embedding, int[] offsets, WordView? words)
     {
         var calibration = new Calibration(Finite(reader.ReadSingle()), Finite(reader.ReadSingle()), Finite(reader.ReadSingle()), Finite(reader.ReadSingle()));
         if (calibration.Temperature <= 0)
@@ -230,28 +299,32 @@ public sealed partial class FewShotClassifier
             throw ModelFile.Invalid("the calibration temperature is not positive");
         }
 
+        int vectorLength = offsets[^1];
         var descriptions = new Description[Count(reader, 8)];
         Dictionary<string, int> classOf = ClassIndices(embedding.Labels);
         for (int i = 0; i < descriptions.Length; i++)
         {
             string label = reader.ReadString();
             string text = reader.ReadString();
-            if (!classOf.ContainsKey(label) || string.IsNullOrWhiteSpace(text) || reader.ReadInt32() != embedding.Dimensions)
+            if (!classOf.ContainsKey(label) || string.IsNullOrWhiteSpace(text) || reader.ReadInt32() != vectorLength)
             {
                 throw ModelFile.Invalid("a label description names no class, is blank or has the wrong dimension count");
             }
 
-            var vector = new float[embedding.Dimensions];
+            var vector = new float[vectorLength];
             for (int d = 0; d < vector.Length; d++)
             {
                 vector[d] = Finite(reader.ReadSingle());
             }
 
-            // As the generator's vectors are checked when embedded: a refit divides by this length.
-            float norm = VectorMath.Norm(vector);
-            if (!float.IsFinite(norm) || norm == 0)
+            // As the generator's vectors are checked when embedded (each model's part on its own): a refit divides by this length.
+            for (int v = 0; v + 1 < offsets.Length; v++)
             {
-                throw ModelFile.Invalid("a label description's vector is all zeros or so large that its length overflows");
+                float norm = VectorMath.Norm(ViewPart(vector, offsets, v));
+                if (!float.IsFinite(norm) || norm == 0)
+                {
+                    throw ModelFile.Invalid("a label description's vector is all zeros or so large that its length overflows");
+                }
             }
 
             descriptions[i] = new Description(label, text, vector);

@@ -8,57 +8,70 @@ public sealed partial class FewShotClassifier
     private const int RefinementRounds = 10;
 
     /// <summary>
-    /// Re-estimates the embedding and word centroids from the examples (<paramref name="exampleSums"/>: the embedding
-    /// view's class sums, label descriptions included) plus the unlabelled texts, each spread over the classes by the
-    /// probabilities the combined views give it; returns the refined embedding and word views.
+    /// Re-estimates every embedding view's centroids and the word centroids from the examples (<paramref name="exampleSums"/>:
+    /// each embedding view's class sums, label descriptions included) plus the unlabelled texts, each spread over the
+    /// classes by the probabilities the combined views give it; returns the refined embedding and word views.
     /// </summary>
-    private static (EmbeddingClassifier Embedding, WordView? Words) Refine(
-        EmbeddingClassifier embedding,
-        float embeddingScale,
+    private static (EmbeddingClassifier[] Embeddings, WordView? Words) Refine(
+        EmbeddingClassifier[] embeddings,
+        float[] embeddingScales,
+        int[] offsets,
         WordView? baseWords,
         float wordScale,
-        float[] exampleSums,
+        float[][] exampleSums,
         ReadOnlyMemory<float>[] vectors,
         TermVector[] terms,
         double unlabeledWeight,
         CancellationToken cancellationToken)
     {
         int count = vectors.Length;
-        int classCount = embedding.Labels.Count;
-        int dimensions = embedding.Dimensions;
+        int classCount = embeddings[0].Labels.Count;
 
         // Each unlabelled text weighs this much per unit of probability, so that all of them together weigh as much as
         // unlabeledWeight examples per class, however many texts and examples there are; but no more than an example,
         // so that a handful of unlabelled texts cannot outweigh the labels.
         float textWeight = (float)Math.Min(1, unlabeledWeight * classCount / count);
 
-        var compared = new float[count * dimensions];
-        for (int i = 0; i < count; i++)
+        var compared = new float[embeddings.Length][];
+        var transposed = new float[embeddings.Length][];
+        var centroids = new float[embeddings.Length][];
+        for (int v = 0; v < embeddings.Length; v++)
         {
-            embedding.Compared(vectors[i].Span, compared.AsSpan(i * dimensions, dimensions));
-        }
-
-        // Column-major copies for the M step's matrix product: one row per dimension, one per class.
-        var transposed = new float[dimensions * count];
-        for (int i = 0; i < count; i++)
-        {
-            for (int k = 0; k < dimensions; k++)
+            int dimensions = embeddings[v].Dimensions;
+            compared[v] = new float[count * dimensions];
+            for (int i = 0; i < count; i++)
             {
-                transposed[(k * count) + i] = compared[(i * dimensions) + k];
+                embeddings[v].Compared(ViewPart(vectors[i], offsets, v).Span, compared[v].AsSpan(i * dimensions, dimensions));
             }
+
+            // Column-major copies for the M step's matrix product: one row per dimension, one per class.
+            transposed[v] = new float[dimensions * count];
+            for (int i = 0; i < count; i++)
+            {
+                for (int k = 0; k < dimensions; k++)
+                {
+                    transposed[v][(k * count) + i] = compared[v][(i * dimensions) + k];
+                }
+            }
+
+            centroids[v] = UnitRows((float[])exampleSums[v].Clone(), dimensions);
         }
 
         var weightsByClass = new float[classCount * count];
-        float[] centroids = UnitRows((float[])exampleSums.Clone(), dimensions);
         WordView? words = baseWords;
         var logits = new float[count * classCount];
+        var viewLogits = embeddings.Length > 1 ? new float[count * classCount] : logits;
         var weights = new float[count * classCount];
-        var sums = new float[exampleSums.Length];
         for (int round = 0; round < RefinementRounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            DotMatrixAcrossCores(compared, centroids, dimensions, logits);
-            TensorPrimitives.Multiply(logits, embeddingScale, logits);
+            DotMatrixAcrossCores(compared[0], centroids[0], embeddings[0].Dimensions, logits);
+            TensorPrimitives.Multiply(logits, embeddingScales[0], logits);
+            for (int v = 1; v < embeddings.Length; v++)
+            {
+                DotMatrixAcrossCores(compared[v], centroids[v], embeddings[v].Dimensions, viewLogits);
+                TensorPrimitives.MultiplyAdd(viewLogits, embeddingScales[v], logits, logits);
+            }
 
             // Each text's class probabilities depend on that text alone, so the texts are split across cores; the
             // result is the same to the bit however they are split.
@@ -95,13 +108,18 @@ public sealed partial class FewShotClassifier
                 }
             }
 
-            DotMatrixAcrossCores(weightsByClass, transposed, count, sums);
-            TensorPrimitives.Add(sums, exampleSums, sums);
-            centroids = UnitRows((float[])sums.Clone(), dimensions);
+            for (int v = 0; v < embeddings.Length; v++)
+            {
+                var sums = new float[exampleSums[v].Length];
+                DotMatrixAcrossCores(weightsByClass, transposed[v], count, sums);
+                TensorPrimitives.Add(sums, exampleSums[v], sums);
+                centroids[v] = UnitRows(sums, embeddings[v].Dimensions);
+            }
+
             words = baseWords is null || terms.Length == 0 ? baseWords : baseWords.WithWeightedTexts(terms, weights);
         }
 
-        return (embedding.WithCentroids(centroids), words);
+        return ([.. embeddings.Select((e, v) => e.WithCentroids(centroids[v]))], words);
     }
 
     /// <summary>

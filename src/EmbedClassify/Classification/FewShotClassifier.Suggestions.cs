@@ -36,7 +36,7 @@ public sealed partial class FewShotClassifier
         ArgumentNullException.ThrowIfNull(unlabeledTexts);
         string[] pool = [.. unlabeledTexts];
         ValidatePool(pool, count);
-        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, pool, _embedding.Dimensions, cancellationToken).ConfigureAwait(false);
+        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, pool, VectorLength, cancellationToken).ConfigureAwait(false);
         return SuggestExamplesToLabel(pool, vectors, count, cancellationToken);
     }
 
@@ -69,7 +69,8 @@ public sealed partial class FewShotClassifier
     /// <exception cref="ArgumentNullException"><paramref name="unlabeledTexts"/> or <paramref name="vectors"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">
     /// <paramref name="unlabeledTexts"/> is empty or holds a null or blank text, or <paramref name="vectors"/> does not
-    /// hold one finite, nonzero vector of <see cref="EmbeddingClassifier.Dimensions"/> values per text.
+    /// hold one finite, nonzero vector per text of the generator's length (<see cref="EmbeddingClassifier.Dimensions"/>, or
+    /// every model's summed for a <see cref="MultiViewEmbeddingGenerator"/>).
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is less than 1.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
@@ -106,14 +107,20 @@ public sealed partial class FewShotClassifier
             }
 
             ReadOnlySpan<float> vector = vectors[i].Span;
-            if (vector.Length != dimensions)
+            if (vector.Length != VectorLength)
             {
-                throw new ArgumentException($"vectors[{i}] has {vector.Length} values; the classifier's model has {dimensions}.", nameof(vectors));
+                throw new ArgumentException($"vectors[{i}] has {vector.Length} values; the classifier's model has {VectorLength}.", nameof(vectors));
             }
 
             // Checked here rather than left to the prediction, which would name its own parameter, not this vector; a
             // zero vector would be scored as a text with no direction instead of refused as the generator's is.
-            float norm = VectorMath.Norm(vector);
+            float norm = 1;
+            for (int v = 0; v + 1 < _viewOffsets.Length && float.IsFinite(norm) && norm != 0; v++)
+            {
+                // Each model's part on its own: a combined vector with one model's part all zeros is unusable too.
+                norm = VectorMath.Norm(ViewPart(vector, _viewOffsets, v));
+            }
+
             if (!float.IsFinite(norm) || norm == 0)
             {
                 throw new ArgumentException(
@@ -121,7 +128,7 @@ public sealed partial class FewShotClassifier
                     nameof(vectors));
             }
 
-            _embedding.Compared(vector, compared.AsSpan(i * dimensions, dimensions));
+            _embedding.Compared(PrimaryPart(vector), compared.AsSpan(i * dimensions, dimensions));
             Prediction prediction = Predict(pool[i], vector);
             (best[i], runnerUp[i], margins[i], entropies[i]) = Spread(prediction.Scores);
             uncertainty[i] = 1 - margins[i];

@@ -200,22 +200,22 @@ public sealed partial class FewShotClassifier
         }
 
         var dropped = new HashSet<string>(DescribedOnlyLabels.Where(gaining.Contains), StringComparer.Ordinal);
-        ReadOnlyMemory<float>[] oldRows = _embedding.InputExampleRows();
+        ReadOnlyMemory<float>[] oldRows = JoinedRows(e => e.InputExampleRows());
         int[] keep = [.. Enumerable.Range(0, oldRows.Length).Where(i => !dropped.Contains(Labels[_embedding.ExampleClasses[i]]))];
-        ReadOnlyMemory<float>[] oldNone = _embedding.NoneRows();
+        ReadOnlyMemory<float>[] oldNone = JoinedRows(e => e.NoneRows());
 
         var described = new HashSet<string>(Labels.Concat(_memory.Descriptions.Select(d => d.Label)), StringComparer.Ordinal);
         KeyValuePair<string, string>[] newDescriptions = DescriptionsFor(
             added.Select(e => e.Label).Where(l => l != noneLabel && !described.Contains(l)).Distinct(StringComparer.Ordinal),
             _options);
         string[] texts = [.. added.Select(e => e.Text), .. newDescriptions.Select(d => d.Value)];
-        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, texts, _embedding.Dimensions, cancellationToken).ConfigureAwait(false);
+        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, texts, VectorLength, cancellationToken).ConfigureAwait(false);
         var input = new FitInput(
             [.. keep.Select(i => Labels[_embedding.ExampleClasses[i]]), .. oldNone.Select(_ => noneLabel!), .. added.Select(e => e.Label)],
             [.. keep.Select(i => oldRows[i]), .. oldNone, .. vectors[..added.Length]],
             [.. keep.Select(i => _memory.ExampleTexts[i]), .. _memory.NoneTexts ?? [], .. added.Select(e => e.Text)],
             null,
-            _embedding.UnlabeledRows(),
+            JoinedRows(e => e.UnlabeledRows()),
             _memory.UnlabeledTexts,
             _memory.UnlabeledTerms,
             [.. _memory.Descriptions, .. newDescriptions.Select((d, i) => new Description(d.Key, d.Value, vectors[added.Length + i]))],
@@ -226,5 +226,5 @@ public sealed partial class FewShotClassifier
 
     /// <summary>Returns this classifier with another list of labels that rest on their descriptions alone.</summary>
     private FewShotClassifier WithDescribedLabels(string[] described) =>
-        new(Generator, _embedding, _words, _options, _calibration, _memory with { DescribedLabels = described.Length == 0 ? null : described });
+        new(Generator, _embedding, _extraViews, _words, _options, _calibration, _memory with { DescribedLabels = described.Length == 0 ? null : described });
 }

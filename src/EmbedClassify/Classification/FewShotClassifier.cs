@@ -30,6 +30,8 @@ namespace EmbedClassify;
 public sealed partial class FewShotClassifier
 {
     private readonly EmbeddingClassifier _embedding;
+    private readonly EmbeddingClassifier[] _extraViews;
+    private readonly int[] _viewOffsets;
     private readonly WordView? _words;
     private readonly FewShotClassifierOptions _options;
     private readonly Calibration _calibration;
@@ -49,13 +51,21 @@ public sealed partial class FewShotClassifier
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="generator"/> or <paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">
-    /// <paramref name="exampleTexts"/> does not hold one text per example, or holds a null, empty or white-space text or
+    /// <paramref name="generator"/> combines several models (a <see cref="MultiViewEmbeddingGenerator"/>), whose vectors
+    /// one fitted model cannot have been fitted on; or <paramref name="exampleTexts"/> does not hold one text per example, or holds a null, empty or white-space text or
     /// one with an unpaired surrogate (which a saved model could not keep).
     /// </exception>
     public FewShotClassifier(IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingClassifier model, IReadOnlyList<string>? exampleTexts = null)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(model);
+        if (generator.GetService<MultiViewEmbeddingGenerator>() is not null)
+        {
+            throw new ArgumentException(
+                "The generator combines several models, but the model was fitted on one; create the classifier with CreateAsync to fit a view per model.",
+                nameof(generator));
+        }
+
         if (exampleTexts is not null && exampleTexts.Count != model.ExampleCount)
         {
             throw new ArgumentException(
@@ -76,17 +86,20 @@ public sealed partial class FewShotClassifier
 
         Generator = generator;
         _embedding = model;
+        _extraViews = [];
+        _viewOffsets = [0, model.Dimensions];
         _words = null;
         _options = model.Options;
         _options.WordWeight = 0;
         _options.LabelNamesAsDescriptions = false;
         _memory = new TrainingMemory(exampleTexts is null ? null : [.. exampleTexts], null, [], null, [], []);
-        _calibration = Calibrate(model, null, _options, _memory.NoneTerms);
+        _calibration = Calibrate(model, _options);
     }
 
     private FewShotClassifier(
         IEmbeddingGenerator<string, Embedding<float>> generator,
         EmbeddingClassifier embedding,
+        EmbeddingClassifier[] extraViews,
         WordView? words,
         FewShotClassifierOptions options,
         Calibration calibration,
@@ -94,6 +107,8 @@ public sealed partial class FewShotClassifier
     {
         Generator = generator;
         _embedding = embedding;
+        _extraViews = extraViews;
+        _viewOffsets = OffsetsOf([embedding.Dimensions, .. extraViews.Select(v => v.Dimensions)]);
         _words = words;
         _options = options;
         _calibration = calibration;
@@ -105,8 +120,8 @@ public sealed partial class FewShotClassifier
 
     /// <summary>
     /// Gets the embedding view: the fitted classifier in embedding space (with the refined centroids when the classifier
-    /// was refined on unlabelled texts). Its own scores are raw cosines; the classifier's probabilities combine it with
-    /// the other views.
+    /// was refined on unlabelled texts); with a <see cref="MultiViewEmbeddingGenerator"/>, the first model's view. Its own
+    /// scores are raw cosines; the classifier's probabilities combine it with the other views.
     /// </summary>
     public EmbeddingClassifier Model => _embedding;
 
@@ -126,10 +141,16 @@ public sealed partial class FewShotClassifier
     /// Gets the views the classifier combines, each with the factor that puts its similarities on the shared logit scale
     /// (its weight divided by its leave-one-out temperature).
     /// </summary>
+    /// <remarks>
+    /// With a <see cref="MultiViewEmbeddingGenerator"/>, each model is an embedding view of its own: "embedding" for the
+    /// first, "embedding.1", "embedding.2" and on for the others, in the generator's order.
+    /// </remarks>
     public IReadOnlyList<ClassifierView> Views =>
-        _words is null
-            ? [new ClassifierView(ClassifierView.EmbeddingName, _calibration.EmbeddingScale)]
-            : [new ClassifierView(ClassifierView.EmbeddingName, _calibration.EmbeddingScale), new ClassifierView(ClassifierView.WordsName, _calibration.WordScale)];
+    [
+        new ClassifierView(ClassifierView.EmbeddingName, _calibration.EmbeddingScale),
+        .. _extraViews.Select((_, v) => new ClassifierView(EmbeddingViewName(v + 1), _calibration.ExtraScales[v])),
+        .. _words is null ? (ClassifierView[])[] : [new ClassifierView(ClassifierView.WordsName, _calibration.WordScale)],
+    ];
 
     /// <summary>
     /// Gets the temperature that turns the views' combined logits into probabilities, fitted by leave-one-out on the
@@ -294,7 +315,7 @@ public sealed partial class FewShotClassifier
             exampleList.Select(e => e.Label).Where(l => l != _options.NoneLabel && !described.Contains(l)).Distinct(StringComparer.Ordinal),
             _options);
         string[] texts = [.. exampleList.Select(e => e.Text), .. newDescriptions.Select(d => d.Value)];
-        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, texts, _embedding.Dimensions, cancellationToken).ConfigureAwait(false);
+        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, texts, VectorLength, cancellationToken).ConfigureAwait(false);
         FitInput input = Refit(
             exampleList,
             vectors[..exampleList.Length],
@@ -319,7 +340,7 @@ public sealed partial class FewShotClassifier
         using Activity? activity = StartPredictionActivity(EmbedClassifyTelemetry.PredictActivityName, 1);
         try
         {
-            ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], _embedding.Dimensions, cancellationToken).ConfigureAwait(false);
+            ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], VectorLength, cancellationToken).ConfigureAwait(false);
             Prediction prediction = Predict(text, vectors[0].Span);
             CountPredictions(1);
             return prediction;
@@ -349,7 +370,7 @@ public sealed partial class FewShotClassifier
         using Activity? activity = StartPredictionActivity(EmbedClassifyTelemetry.PredictBatchActivityName, textList.Length);
         try
         {
-            ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, textList, _embedding.Dimensions, cancellationToken).ConfigureAwait(false);
+            ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, textList, VectorLength, cancellationToken).ConfigureAwait(false);
             var predictions = new Prediction[vectors.Length];
             for (int i = 0; i < vectors.Length; i++)
             {
@@ -382,7 +403,7 @@ public sealed partial class FewShotClassifier
         (await PredictAsync(text, cancellationToken).ConfigureAwait(false)).Scores;
 
     /// <summary>
-    /// Returns the labelled examples most similar to a text in the embedding view, most similar first, with their texts
+    /// Returns the labelled examples most similar to a text in the (first) embedding view, most similar first, with their texts
     /// when they are kept: the evidence behind a prediction.
     /// </summary>
     /// <param name="text">The text to explain.</param>
@@ -399,7 +420,7 @@ public sealed partial class FewShotClassifier
         ArgumentNullException.ThrowIfNull(text);
         TextContent.ThrowIfNotEmbeddable(text, nameof(text), nameof(text));
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], _embedding.Dimensions, cancellationToken).ConfigureAwait(false);
+        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], VectorLength, cancellationToken).ConfigureAwait(false);
         return NearestExamples(vectors[0].Span, count);
     }
 
@@ -421,14 +442,21 @@ public sealed partial class FewShotClassifier
         ArgumentNullException.ThrowIfNull(text);
         TextContent.ThrowIfNotEmbeddable(text, nameof(text), nameof(text));
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], _embedding.Dimensions, cancellationToken).ConfigureAwait(false);
+        ReadOnlyMemory<float>[] vectors = await TextBatch.EmbedAsync(Generator, [text], VectorLength, cancellationToken).ConfigureAwait(false);
         ReadOnlySpan<float> vector = vectors[0].Span;
         var embedded = new float[Labels.Count];
-        _embedding.Score(vector, embedded);
+        _embedding.Score(PrimaryPart(vector), embedded);
         var views = new List<ViewSimilarities>
         {
             new(ClassifierView.EmbeddingName, _calibration.EmbeddingScale, [.. embedded.Select((s, c) => new ClassScore(Labels[c], s))]),
         };
+        for (int v = 0; v < _extraViews.Length; v++)
+        {
+            var viewed = new float[Labels.Count];
+            _extraViews[v].Score(ViewPart(vector, _viewOffsets, v + 1), viewed);
+            views.Add(new(EmbeddingViewName(v + 1), _calibration.ExtraScales[v], [.. viewed.Select((s, c) => new ClassScore(Labels[c], s))]));
+        }
+
         if (_words is not null)
         {
             var worded = new float[Labels.Count];
@@ -440,7 +468,7 @@ public sealed partial class FewShotClassifier
     }
 
     private IReadOnlyList<NearestExample> NearestExamples(ReadOnlySpan<float> vector, int count) =>
-        [.. _embedding.NearestExamples(vector, count).Select(n => n with { Text = _memory.ExampleTexts?[n.Index] })];
+        [.. _embedding.NearestExamples(PrimaryPart(vector), count).Select(n => n with { Text = _memory.ExampleTexts?[n.Index] })];
 
     private Activity? StartPredictionActivity(string name, int batchSize)
     {

@@ -149,14 +149,30 @@ public static class FewShotClassifierPersistence
     private static byte[] ToModelFile(FewShotClassifier classifier, bool includeTexts)
     {
         EmbeddingGeneratorMetadata metadata = RequireMetadata(classifier.Generator);
-        if (metadata.DefaultModelDimensions is { } declared && declared != classifier.Model.Dimensions)
+        int[] dimensions = classifier.EmbeddingViewDimensions;
+        int total = dimensions.Sum();
+        if (metadata.DefaultModelDimensions is { } declared && declared != total)
         {
             throw new InvalidOperationException(
-                $"The generator declares {declared}-dimensional vectors but the classifier holds {classifier.Model.Dimensions}-dimensional ones.");
+                $"The generator declares {declared}-dimensional vectors but the classifier holds {total}-dimensional ones.");
         }
 
-        var identity = new ModelIdentity(metadata.ProviderName!, metadata.DefaultModelId!, classifier.Model.Dimensions);
-        return classifier.ToModelFile(identity, includeTexts);
+        var identity = new ModelIdentity(metadata.ProviderName!, metadata.DefaultModelId!, total);
+        if (dimensions.Length == 1)
+        {
+            return classifier.ToModelFile(identity, includeTexts);
+        }
+
+        // Every model is named in the file, so that loading can refuse a generator that lacks one of them.
+        IReadOnlyList<ModelIdentity> views = classifier.Generator.GetService<MultiViewEmbeddingGenerator>()?.Models
+            ?? throw new InvalidOperationException(
+                "The classifier has an embedding view per model, but its generator no longer reports them (it is not, and does not wrap, a MultiViewEmbeddingGenerator).");
+        if (!views.Select(v => v.Dimensions).SequenceEqual(dimensions))
+        {
+            throw new InvalidOperationException("The generator's models have other vector lengths than the classifier's embedding views.");
+        }
+
+        return classifier.ToModelFile(identity, includeTexts, views);
     }
 
     private static FewShotClassifier FromFile(IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingGeneratorMetadata metadata, byte[] file)

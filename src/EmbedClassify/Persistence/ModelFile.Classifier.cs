@@ -16,13 +16,15 @@ internal static partial class ModelFile
         FewShotClassifierOptions options,
         IReadOnlyList<ModelSection> sections,
         SavedTexts? texts,
-        DateTime createdUtc)
+        DateTime createdUtc,
+        IReadOnlyList<ModelIdentity>? views = null)
     {
         var header = new ClassifierHeader
         {
             SchemaVersion = LatestSchemaVersion,
             CreatedUtc = createdUtc,
             Embedding = new ModelHeaderEmbedding { Provider = identity.ProviderName, Model = identity.ModelId, Dimensions = identity.Dimensions },
+            Views = views is null ? null : [.. views.Select(v => new ModelHeaderEmbedding { Provider = v.ProviderName, Model = v.ModelId, Dimensions = v.Dimensions })],
             Options = HeaderOptions(options),
             Labels = [.. labels],
             Sections = [.. sections.Select(s => new ClassifierHeaderSection { Name = s.Name, Version = s.Version, Length = s.Data.Length })],
@@ -83,6 +85,21 @@ internal static partial class ModelFile
         }
 
         var identity = new ModelIdentity(embedding.Provider, embedding.Model, embedding.Dimensions.Value);
+        ModelIdentity[]? views = null;
+        if (header.Views is not null)
+        {
+            if (header.Views.Count < 2 || header.Views.Any(v => v is null || string.IsNullOrWhiteSpace(v.Provider) || string.IsNullOrWhiteSpace(v.Model) || v.Dimensions is not > 0))
+            {
+                throw Invalid("the header lists fewer than two views, or a view without a provider, a model or a positive dimension count");
+            }
+
+            views = [.. header.Views.Select(v => new ModelIdentity(v!.Provider!, v.Model!, v.Dimensions!.Value))];
+            if (!MultiViewEmbeddingGenerator.CombinedIdentity(views).IsCompatibleWith(identity))
+            {
+                throw Invalid("the header's embedding model is not the combination of its views' models");
+            }
+        }
+
         FewShotClassifierOptions options = DecodeOptions(header.Options ?? throw Invalid("the header has no options"));
         string[] labels = DecodeLabels(header.Labels);
         DateTime created = header.CreatedUtc is { } c ? DateTime.SpecifyKind(c.ToUniversalTime(), DateTimeKind.Utc) : throw Invalid("the header has no creation time");
@@ -117,7 +134,7 @@ internal static partial class ModelFile
         }
 
         ModelContents embeddingContents = ParseSchema1(CheckNestedSchema1(embeddingSection.Data.Span));
-        if (!embeddingContents.Identity.IsCompatibleWith(identity) || !embeddingContents.State.Labels.SequenceEqual(labels, StringComparer.Ordinal))
+        if (!embeddingContents.Identity.IsCompatibleWith(views?[0] ?? identity) || !embeddingContents.State.Labels.SequenceEqual(labels, StringComparer.Ordinal))
         {
             throw Invalid("the embedding section's model or labels differ from the header's");
         }
@@ -145,8 +162,11 @@ internal static partial class ModelFile
             throw Invalid("the header holds texts but says it does not");
         }
 
-        return new ClassifierContents(identity, created, labels, options, embeddingContents, sections, texts);
+        return new ClassifierContents(identity, created, labels, options, embeddingContents, sections, texts, views);
     }
+
+    /// <summary>Verifies and decodes a schema-1 model nested in a section of a schema-2 file (another model's embedding view).</summary>
+    public static ModelContents ParseNested(ReadOnlySpan<byte> nested) => ParseSchema1(CheckNestedSchema1(nested));
 
     /// <summary>Returns the nested file if it is schema 1; a nested schema-2 file would let a crafted file recurse.</summary>
     private static ReadOnlySpan<byte> CheckNestedSchema1(ReadOnlySpan<byte> nested)
@@ -154,11 +174,11 @@ internal static partial class ModelFile
         if (nested.Length < PreambleLength + ChecksumLength || !nested[..Magic.Length].SequenceEqual(Magic)
             || BinaryPrimitives.ReadUInt32LittleEndian(nested[8..]) != SchemaVersion)
         {
-            throw Invalid("the embedding section is not a schema-1 model");
+            throw Invalid("an embedding section is not a schema-1 model");
         }
 
         long total = CheckPreamble(nested[..PreambleLength]);
-        return total == nested.Length ? nested : throw Invalid("the embedding section's length disagrees with its own preamble");
+        return total == nested.Length ? nested : throw Invalid("an embedding section's length disagrees with its own preamble");
     }
 }
 
@@ -181,7 +201,8 @@ internal sealed record ClassifierContents(
     FewShotClassifierOptions Options,
     ModelContents Embedding,
     IReadOnlyDictionary<string, ModelSection> Sections,
-    SavedTexts? Texts);
+    SavedTexts? Texts,
+    ModelIdentity[]? Views = null);
 
 /// <summary>The JSON header of a schema-2 model file; see <c>docs/model-format.md</c>.</summary>
 internal sealed class ClassifierHeader
@@ -191,6 +212,10 @@ internal sealed class ClassifierHeader
     public DateTime? CreatedUtc { get; set; }
 
     public ModelHeaderEmbedding? Embedding { get; set; }
+
+    /// <summary>Gets or sets every model's identity when the classifier has an embedding view per model; absent with one model.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<ModelHeaderEmbedding?>? Views { get; set; }
 
     public ModelHeaderOptions? Options { get; set; }
 

@@ -30,6 +30,7 @@ public sealed class ModelInfo
         Temperature = classifier.Temperature;
         SchemaVersion = schemaVersion;
         Identity = identity;
+        Models = [identity];
         CreatedUtc = createdUtc;
         Options = options;
         Views = views;
@@ -46,13 +47,22 @@ public sealed class ModelInfo
     /// <summary>Gets the embedding model the classifier's vectors come from.</summary>
     public ModelIdentity Identity { get; }
 
+    /// <summary>
+    /// Gets every embedding model the classifier needs, in view order: <see cref="Identity"/> alone, or each model that a
+    /// <see cref="MultiViewEmbeddingGenerator"/> combined (whose combination <see cref="Identity"/> then is).
+    /// </summary>
+    public IReadOnlyList<ModelIdentity> Models { get; private init; } = [];
+
     /// <summary>Gets when the model was saved, in UTC.</summary>
     public DateTime CreatedUtc { get; }
 
     /// <summary>Gets a copy of the options the classifier was fitted with (the strategy is the fitted one, never Auto).</summary>
     public FewShotClassifierOptions Options => field.Clone();
 
-    /// <summary>Gets the names of the views the file holds (<see cref="ClassifierView.EmbeddingName"/>, <see cref="ClassifierView.WordsName"/>).</summary>
+    /// <summary>
+    /// Gets the names of the views the file holds (<see cref="ClassifierView.EmbeddingName"/>, "embedding.1" and on for
+    /// the other models of a <see cref="MultiViewEmbeddingGenerator"/>, <see cref="ClassifierView.WordsName"/>).
+    /// </summary>
     public IReadOnlyList<string> Views { get; }
 
     /// <summary>
@@ -154,12 +164,15 @@ public sealed class ModelInfo
             classifier.Identity,
             classifier.CreatedUtc,
             classifier.Options,
-            classifier.Sections.ContainsKey(ModelSection.WordsName) ? [ClassifierView.EmbeddingName, ClassifierView.WordsName] : [ClassifierView.EmbeddingName],
+            [.. loaded.Views.Select(v => v.Name)],
             classifier.Labels,
             embedding.ExampleClasses.Length,
             embedding.NoneExamples.Length / dimensions,
             embedding.InputUnlabeled.Length / dimensions,
             classifier.Texts is not null,
-            loaded);
+            loaded)
+        {
+            Models = classifier.Views ?? [classifier.Identity],
+        };
     }
 }
