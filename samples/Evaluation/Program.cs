@@ -42,10 +42,10 @@ for (int i = 0; i < args.Length; i++)
         case "--trained-layers" when i + 1 < args.Length: trainedLayers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--pair-iterations" when i + 1 < args.Length: pairIterations = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--precision" when i + 1 < args.Length: precision = Enum.Parse<OnnxModelPrecision>(args[++i], ignoreCase: true); break;
-        case "--model" when i + 1 < args.Length && args[i + 1] is "minilm" or "arctic-xs": model = args[++i]; break;
+        case "--model" when i + 1 < args.Length && args[i + 1] is "minilm" or "arctic-xs" or "minilm+arctic-xs": model = args[++i]; break;
         case "--max-tokens" when i + 1 < args.Length: maxTokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8] [--model minilm|arctic-xs] [--max-tokens 256] [--fine-tune [--max-test 500] [--trained-layers k] [--pair-iterations 5] [--estimate]] [--loop [--max-test 500] | --suggest-scale 100000]");
+            Console.Error.WriteLine("usage: Evaluation [--full | --data file.jsonl|file.csv] [--n 1,2,5,10,32] [--repetitions 20] [--seed 0] [--cache dir] [--compression] [--label-names] [--precision float32|int8] [--model minilm|arctic-xs|minilm+arctic-xs] [--max-tokens 256] [--fine-tune [--max-test 500] [--trained-layers k] [--pair-iterations 5] [--estimate]] [--loop [--max-test 500] | --suggest-scale 100000]");
             return 2;
     }
 }
@@ -65,8 +65,10 @@ Directory.CreateDirectory(cacheDirectory);
 using var store = new SqliteEmbeddingCacheStore(Path.Combine(cacheDirectory, "evaluation-embeddings.db"));
 // The model id carries the window and precision, so runs at other settings share the cache file without mixing vectors.
 var modelOptions = new OnnxEmbeddingGeneratorOptions { Precision = precision, MaxSequenceLength = maxTokens };
-using var generator = new CachingEmbeddingGenerator(
-    model == "arctic-xs" ? EmbedClassify.Onnx.ArcticXs.ArcticXsEmbeddingGenerator.Create(modelOptions) : OnnxEmbeddingGenerator.CreateDefault(modelOptions), store);
+// Each model has its own cache in front of it, so the pair reuses every vector either model has already computed.
+CachingEmbeddingGenerator[] caches = [.. model.Split('+').Select(name => new CachingEmbeddingGenerator(
+    name == "arctic-xs" ? EmbedClassify.Onnx.ArcticXs.ArcticXsEmbeddingGenerator.Create(modelOptions) : OnnxEmbeddingGenerator.CreateDefault(modelOptions), store))];
+using IEmbeddingGenerator<string, Embedding<float>> generator = caches.Length == 1 ? caches[0] : new MultiViewEmbeddingGenerator(caches);
 Console.WriteLine($"Model {generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId}.");
 var stopwatch = Stopwatch.StartNew();
 
@@ -88,8 +90,7 @@ if (loop || suggestScale > 0)
 // Every text is embedded once, through the cache; the evaluator keeps the texts too, so it can evaluate the whole
 // classifier (its word view reads the texts) without a second provider call.
 FewShotEvaluator evaluator = await FewShotEvaluator.CreateAsync(generator, data);
-EmbeddingCacheStatistics cache = generator.Statistics;
-Console.WriteLine($"Embedded in {stopwatch.Elapsed.TotalSeconds:F1} s ({cache.Hits} from the cache, {cache.Misses} computed).");
+Console.WriteLine($"Embedded in {stopwatch.Elapsed.TotalSeconds:F1} s ({caches.Sum(c => c.Statistics.Hits)} from the cache, {caches.Sum(c => c.Statistics.Misses)} computed).");
 
 int smallest = data.GroupBy(d => d.Label).Min(g => g.Count());
 sizes = [.. sizes.Where(n => n < smallest)];
@@ -117,7 +118,7 @@ stopwatch.Restart();
 Console.WriteLine();
 Console.WriteLine($"Accuracy, mean of {repetitions} seeded draws (seed {seed}) [95% interval], by examples per class:");
 Console.WriteLine($"{"method",-44}" + string.Concat(sizes.Select(n => $"{"n = " + n,22}")));
-Console.WriteLine("EmbeddingClassifier (embedding view alone):");
+Console.WriteLine(caches.Length == 1 ? "EmbeddingClassifier (embedding view alone):" : "EmbeddingClassifier (the models' vectors concatenated, one view):");
 foreach ((string name, FewShotClassifierOptions options, bool transductive) in methods)
 {
     var evaluation = new FewShotEvaluationOptions { Repetitions = repetitions, Seed = seed, TestAsUnlabeled = transductive };
