@@ -65,8 +65,9 @@ public sealed partial class FewShotClassifier
                 throw ModelFile.Invalid("the described-labels section names an unknown or repeated label");
             }
 
-            if (rowsOf[c] != 1 || !descriptionOf.TryGetValue(label, out Description? description) || description.Vector.Length != rows[rowOf[c]].Length
-                || System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(rows[rowOf[c]].Span, description.Vector.Span) < 0.9999f)
+            // A description holds every model's vector end to end; the first view's example is compared with the first part.
+            if (rowsOf[c] != 1 || !descriptionOf.TryGetValue(label, out Description? description) || description.Vector.Length < rows[rowOf[c]].Length
+                || System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(rows[rowOf[c]].Span, description.Vector.Span[..rows[rowOf[c]].Length]) < 0.9999f)
             {
                 throw ModelFile.Invalid($"the class '{label}' is marked as described only, but its one example is not its description");
             }

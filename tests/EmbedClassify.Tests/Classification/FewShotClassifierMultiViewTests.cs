@@ -278,6 +278,33 @@ public class FewShotClassifierMultiViewTests
     }
 
     [Test]
+    public async Task AClassifierFromDescriptions_SavesAndLoads_AndGrowsAsTheOriginalDoes()
+    {
+        using var views = new MultiViewEmbeddingGenerator(Words(), Trigrams());
+        FewShotClassifier fromNames = await FewShotClassifier.CreateFromDescriptionsAsync(views, ["spam", "ham", "garden"]);
+        FewShotClassifier partly = await fromNames.AddExamplesAsync(Examples[..3]);
+        using var whole = new MemoryStream();
+        using var part = new MemoryStream();
+        await fromNames.SaveAsync(whole);
+        await partly.SaveAsync(part);
+        whole.Position = 0;
+        part.Position = 0;
+
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(views, whole);
+        FewShotClassifier loadedPart = await FewShotClassifier.LoadAsync(views, part);
+        FewShotClassifier grown = await loaded.AddExamplesAsync(Examples[..3]);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(loaded.DescribedOnlyLabels, Is.EqualTo(new[] { "spam", "ham", "garden" }));
+            Assert.That(loadedPart.DescribedOnlyLabels, Is.EqualTo(new[] { "ham", "garden" }));
+            Assert.That(grown.Views, Is.EqualTo(partly.Views));
+            Assert.That((await grown.PredictAsync("claim a free prize")).Scores, Is.EqualTo((await partly.PredictAsync("claim a free prize")).Scores));
+            Assert.That((await loadedPart.PredictAsync("claim a free prize")).Scores, Is.EqualTo((await partly.PredictAsync("claim a free prize")).Scores));
+        });
+    }
+
+    [Test]
     public async Task CachedModels_AreNeverPaidTwice_AndKeepWhatTheyWerePaidFor_WhenTheOtherModelFails()
     {
         HashedEmbeddings words = Words();
