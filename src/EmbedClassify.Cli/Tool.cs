@@ -11,7 +11,8 @@ internal static class Tool
     public const int UsageError = 2;
 
     private const string Help = """
-        embedclassify: few-shot text classification with local embeddings (all-MiniLM-L6-v2, offline).
+        embedclassify: few-shot text classification with local embeddings (all-MiniLM-L6-v2 by default,
+        snowflake-arctic-embed-xs or both with train/eval --model; offline).
 
         Usage: embedclassify <command> [arguments] [options]
 

@@ -30,8 +30,10 @@ internal static class EvalCommand
           --plot <out.png>      also save a figure: the examples and centroids in 2-D, and the confusion matrix
           --fine-tune           instead of the learning curve, estimate whether fine-tuning the local model helps on
                                 this file: each of --folds stratified folds is predicted by the classifier fitted on
-                                the others, on frozen and on tuned vectors (costs about folds - 1 tuning runs)
+                                the others, on frozen and on tuned vectors (costs about folds - 1 tuning runs;
+                                minilm only: not with another --model)
           --folds <k>           folds of the --fine-tune estimate (default 2; every label needs k examples)
+        {ModelArguments.Help}
         {FineTuneArguments.Help}
         {ClassifierArguments.Help}
         {EmbeddingSession.Help}
@@ -43,7 +45,7 @@ internal static class EvalCommand
         ParsedArguments args = ParsedArguments.Parse(
             "eval",
             arguments,
-            [.. ClassifierArguments.ValueOptions, "--n", "--repetitions", "--seed", "--plot", "--folds", EmbeddingSession.CacheOption, .. FineTuneArguments.ValueOptions],
+            [.. ClassifierArguments.ValueOptions, "--n", "--repetitions", "--seed", "--plot", "--folds", EmbeddingSession.CacheOption, ModelArguments.Option, .. FineTuneArguments.ValueOptions],
             [.. ClassifierArguments.Flags, "--loo", EmbeddingSession.NoCacheFlag, FineTuneArguments.Flag]);
         if (args.Help)
         {
@@ -57,7 +59,15 @@ internal static class EvalCommand
         var evaluation = new FewShotEvaluationOptions { Repetitions = args.Int("--repetitions", 20, 1), Seed = args.Int("--seed", 0, 0) };
         bool leaveOneOut = args.Flag("--loo");
         string? plot = args.Value("--plot");
+        IReadOnlyList<LocalModel> models = ModelArguments.Parse("eval", args);
         FineTuningOptions? fineTuning = FineTuneArguments.Parse("eval", args);
+        if (fineTuning is not null)
+        {
+            // The estimate compares frozen vectors with vectors of the tuned built-in model: another model's frozen
+            // vectors would credit the tuning with the difference between the models.
+            ModelArguments.RequireDefaultForFineTuning("eval", args, models);
+        }
+
         if (fineTuning is null && args.Value("--folds") is not null)
         {
             throw new UsageException("eval: --folds applies only with --fine-tune.");
@@ -70,7 +80,8 @@ internal static class EvalCommand
 
         LabeledExample[] examples = DatasetReader.Read(dataPath);
 
-        using EmbeddingSession session = EmbeddingSession.Open(args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag));
+        using EmbeddingSession session = EmbeddingSession.Open(
+            args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag), models: LocalModel.CreateAll(models));
         ReadOnlyMemory<float>[] vectors = await ChunkedEmbedder.EmbedAsync(session.Generator, [.. examples.Select(e => e.Text)], cancellationToken).ConfigureAwait(false);
         LabeledEmbedding[] data = [.. examples.Select((e, i) => new LabeledEmbedding(e.Label, vectors[i]))];
         if (fineTuning is not null)
@@ -114,7 +125,8 @@ internal static class EvalCommand
 
         if (plot is not null)
         {
-            // The figure shows the embedding view of the classifier fitted on the whole file.
+            // The figure shows the embedding view of the classifier fitted on the whole file (with several models, their
+            // vectors end to end).
             FewShotClassifier classifier = await FailAsync(dataPath, () => FewShotClassifier.CreateAsync(session.Generator, examples, options, cancellationToken)).ConfigureAwait(false);
             EvaluationPlot.Save(plot, data, classifier.Model, final.ConfusionMatrix);
             Console.Error.WriteLine($"embedclassify: saved {plot}.");

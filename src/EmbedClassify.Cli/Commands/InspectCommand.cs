@@ -12,9 +12,10 @@ internal static class InspectCommand
     public const string Usage = "embedclassify inspect <model.ecm>";
 
     public static readonly string Help = $"""
-        Describes a saved model: format version, embedding model, creation time, views and their weights, options,
-        classes and counts, and the classes that still rest on their description alone (a model from train --labels)
-        with those descriptions. The whole file is verified first, so a damaged file is reported rather than described.
+        Describes a saved model: format version, embedding model (each of them, one a line, for a model trained with
+        several: train --model minilm+arctic-xs), creation time, views and their weights, options, classes and counts,
+        and the classes that still rest on their description alone (a model from train --labels) with those
+        descriptions. The whole file is verified first, so a damaged file is reported rather than described.
 
         Usage: {Usage}
 
@@ -38,7 +39,19 @@ internal static class InspectCommand
         Add(table, "File", path);
         Add(table, "Format version", info.SchemaVersion.ToString(CultureInfo.InvariantCulture));
         Add(table, "Created (UTC)", info.CreatedUtc.ToString("u", CultureInfo.InvariantCulture));
-        Add(table, "Embedding model", $"{info.Identity.ProviderName}/{info.Identity.ModelId}");
+        if (info.Models.Count == 1)
+        {
+            Add(table, "Embedding model", $"{info.Identity.ProviderName}/{info.Identity.ModelId}");
+        }
+        else
+        {
+            // Every model is needed to load the classifier, in this order; each line names the view it feeds (the
+            // first model's view is "embedding", the next ones' "embedding.1" and on).
+            Add(table, "Embedding models", string.Join('\n', info.Models.Select((m, i) => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{m.ProviderName}/{m.ModelId} ({m.Dimensions} dimensions, view {(i == 0 ? ClassifierView.EmbeddingName : $"{ClassifierView.EmbeddingName}.{i}")})"))));
+        }
+
         if (EmbedClassify.FineTuning.FineTunedModel.IsFineTunedModelId(info.Identity.ModelId))
         {
             string folder = EmbedClassify.FineTuning.FineTunedClassifier.ModelFolder(path);

@@ -1,4 +1,5 @@
 using EmbedClassify.Cli.Arguments;
+using EmbedClassify.Cli.Embedding;
 using EmbedClassify.FineTuning;
 using EmbedClassify.Onnx;
 using Microsoft.Extensions.AI;
@@ -34,26 +35,43 @@ internal static class ModelLoader
     }
 
     /// <summary>
-    /// Returns the generator a saved classifier needs: the fine-tuned model saved beside it when its identity names one,
-    /// <see langword="null"/> (the built-in model) otherwise.
+    /// Creates the embedding models a saved classifier needs, in view order, from what its file names: the fine-tuned
+    /// model saved beside it, or the local models of <see cref="LocalModel.All"/> (one, or several combined).
     /// </summary>
+    /// <returns>The models; the caller owns them (an <see cref="EmbeddingSession"/> takes them).</returns>
+    /// <exception cref="CommandException">The file is damaged, names a model this tool does not embed with, or names a
+    /// fine-tuned model whose folder is missing or unreadable.</exception>
     /// <remarks>
-    /// The model file is read for its identity only when a tuned model's folder is beside it: every other model would
-    /// be read and parsed twice at start-up. A file naming a tuned model whose folder is gone fails in
-    /// <see cref="LoadAsync"/>, with a message naming the folder.
+    /// This reads and verifies the file once more than <see cref="LoadAsync"/> does, since only the file says which
+    /// models to create; a model file is small beside the models themselves, which are never loaded in vain.
     /// </remarks>
-    public static async Task<OnnxEmbeddingGenerator?> LoadTunedModelAsync(string path, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<OnnxEmbeddingGenerator>> CreateModelsAsync(string path, CancellationToken cancellationToken)
+    {
+        ModelInfo info = ReadInfo(path);
+        if (FineTunedModel.IsFineTunedModelId(info.Identity.ModelId))
+        {
+            return [await LoadTunedModelAsync(path, info, cancellationToken).ConfigureAwait(false)];
+        }
+
+        LocalModel?[] models = [.. info.Models.Select(m => LocalModel.All.FirstOrDefault(l => l.Is(m)))];
+        if (models.Any(m => m is null))
+        {
+            ModelIdentity[] unknown = [.. info.Models.Where((_, i) => models[i] is null)];
+            throw new CommandException(
+                $"{path}: the model was trained on {string.Join(" and ", unknown.Select(m => $"{m.ProviderName}/{m.ModelId}"))}, which this tool does not embed with "
+                + $"(it knows {string.Join(" and ", LocalModel.All.Select(l => $"{OnnxEmbeddingGenerator.ProviderName}/{l.ModelId}"))}); retrain it with 'embedclassify train'.");
+        }
+
+        return LocalModel.CreateAll(models!);
+    }
+
+    private static async Task<OnnxEmbeddingGenerator> LoadTunedModelAsync(string path, ModelInfo info, CancellationToken cancellationToken)
     {
         string folder = FineTunedClassifier.ModelFolder(path);
         if (!Directory.Exists(folder))
         {
-            return null;
-        }
-
-        ModelInfo info = ReadInfo(path);
-        if (!FineTunedModel.IsFineTunedModelId(info.Identity.ModelId))
-        {
-            return null;
+            throw new CommandException(
+                $"{path}: the model was trained on the fine-tuned model {info.Identity.ModelId}, which should be in '{folder}': the folder is missing.");
         }
 
         try

@@ -30,6 +30,9 @@ internal static class PredictCommand
         the model and is saved in the cache before its lines are written, so a run that is stopped and started again
         embeds only what it had not reached.
 
+        Texts are embedded with the model(s) the model file names (see 'embedclassify inspect'): those 'train --model'
+        picked, or the fine-tuned model saved beside the file; no option is needed.
+
         Options:
           --shard <i/n>         classify only shard i of n (0 <= i < n), for n workers sharing a cache: a line belongs to
                                 shard XxHash3(UTF-8 of its text) mod n, whatever its position, so every line goes to
@@ -64,7 +67,7 @@ internal static class PredictCommand
             args.Value(EmbeddingSession.CacheOption),
             args.Flag(EmbeddingSession.NoCacheFlag),
             memoryEntries: 2 * chunkSize,
-            model: await ModelLoader.LoadTunedModelAsync(modelPath, cancellationToken).ConfigureAwait(false));
+            models: await ModelLoader.CreateModelsAsync(modelPath, cancellationToken).ConfigureAwait(false));
         FewShotClassifier classifier = await ModelLoader.LoadAsync(session.Generator, modelPath, cancellationToken).ConfigureAwait(false);
 
         // Standard input is read through its own buffered reader: Console.In takes a lock on every line.

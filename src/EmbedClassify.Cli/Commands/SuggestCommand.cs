@@ -31,6 +31,9 @@ internal static class SuggestCommand
         The pool is a CSV with a 'text' column, or one text per line, or JSON lines with a "text" member; "index" is the
         text's position among the pool's texts (from 0, blank lines skipped).
 
+        Texts are embedded with the model(s) the model file names (see 'embedclassify inspect'): those 'train --model'
+        picked, or the fine-tuned model saved beside the file; no option is needed.
+
         Options:
           --count <n>           how many texts to suggest (default 10)
         {EmbeddingSession.Help}
@@ -56,7 +59,7 @@ internal static class SuggestCommand
             args.Value(EmbeddingSession.CacheOption),
             args.Flag(EmbeddingSession.NoCacheFlag),
             memoryEntries: pool.Length,
-            model: await ModelLoader.LoadTunedModelAsync(modelPath, cancellationToken).ConfigureAwait(false));
+            models: await ModelLoader.CreateModelsAsync(modelPath, cancellationToken).ConfigureAwait(false));
         FewShotClassifier classifier = await ModelLoader.LoadAsync(session.Generator, modelPath, cancellationToken).ConfigureAwait(false);
 
         // Embedding is the slow part: the chunked embedder draws its bar (or plain lines in a log) on standard error.

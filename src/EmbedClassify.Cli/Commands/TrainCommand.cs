@@ -3,6 +3,7 @@ using EmbedClassify.Cli.Data;
 using EmbedClassify.Cli.Embedding;
 using EmbedClassify.FineTuning;
 using EmbedClassify.Onnx;
+using Microsoft.Extensions.AI;
 
 namespace EmbedClassify.Cli.Commands;
 
@@ -31,7 +32,8 @@ internal static class TrainCommand
                                 the class centroids are refined on them
           --fine-tune           first fine-tune the local model on the examples (SetFit's contrastive step, minutes
                                 on a CPU); the tuned model is saved beside the model file, in <model.ecm>.tuned/,
-                                and 'predict' loads it from there
+                                and 'predict' loads it from there (minilm only: not with another --model)
+        {ModelArguments.Help}
         {FineTuneArguments.Help}
         {ClassifierArguments.Help}
         {EmbeddingSession.Help}
@@ -43,7 +45,7 @@ internal static class TrainCommand
         ParsedArguments args = ParsedArguments.Parse(
             "train",
             arguments,
-            [.. ClassifierArguments.ValueOptions, "-o", "--output", "--unlabeled", "--labels", EmbeddingSession.CacheOption, .. FineTuneArguments.ValueOptions],
+            [.. ClassifierArguments.ValueOptions, "-o", "--output", "--unlabeled", "--labels", EmbeddingSession.CacheOption, ModelArguments.Option, .. FineTuneArguments.ValueOptions],
             [.. ClassifierArguments.Flags, "--include-texts", EmbeddingSession.NoCacheFlag, FineTuneArguments.Flag]);
         if (args.Help)
         {
@@ -59,6 +61,13 @@ internal static class TrainCommand
         string dataPath = args.RequiredPositional(0, 1, Usage, "the data file");
         string output = args.Value("-o") ?? args.Value("--output") ?? throw new UsageException($"train: missing -o <model.ecm>. Usage: {Usage}");
         FewShotClassifierOptions options = ClassifierArguments.Parse("train", args);
+        IReadOnlyList<LocalModel> models = ModelArguments.Parse("train", args);
+        FineTuningOptions? fineTuning = FineTuneArguments.Parse("train", args);
+        if (fineTuning is not null)
+        {
+            ModelArguments.RequireDefaultForFineTuning("train", args, models);
+        }
+
         LabeledExample[] examples = DatasetReader.Read(dataPath);
 
         string[] unlabeled = [];
@@ -69,11 +78,12 @@ internal static class TrainCommand
             unlabeled = TextInput.Read(reader, unlabeledPath);
         }
 
-        FineTuningOptions? fineTuning = FineTuneArguments.Parse("train", args);
         FineTunedModel? tuned = fineTuning is null ? null : await FineTuneAsync(dataPath, examples, fineTuning, cancellationToken).ConfigureAwait(false);
 
         using EmbeddingSession session = EmbeddingSession.Open(
-            args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag), model: tuned?.CreateGenerator());
+            args.Value(EmbeddingSession.CacheOption),
+            args.Flag(EmbeddingSession.NoCacheFlag),
+            models: tuned is not null ? [tuned.CreateGenerator()] : LocalModel.CreateAll(models));
 
         // Embedded here in chunks, with progress, into the session's cache; the classifier then finds every vector there.
         _ = await ChunkedEmbedder.EmbedAsync(session.Generator, [.. examples.Select(e => e.Text), .. unlabeled], cancellationToken).ConfigureAwait(false);
@@ -97,7 +107,7 @@ internal static class TrainCommand
         EmbeddingClassifier model = classifier.Model;
         Console.Error.WriteLine(
             $"embedclassify: saved {output}: {model.Strategy}, views {string.Join(" + ", classifier.Views.Select(v => v.Name))}, {model.Labels.Count} classes, "
-            + $"{model.ExampleCount} examples{(classifier.UnlabeledCount > 0 ? $", {classifier.UnlabeledCount} unlabelled texts" : "")}, {model.Dimensions} dimensions.");
+            + $"{model.ExampleCount} examples{(classifier.UnlabeledCount > 0 ? $", {classifier.UnlabeledCount} unlabelled texts" : "")}, {Dimensions(classifier)} dimensions.");
         if (tuned is not null)
         {
             Console.Error.WriteLine($"embedclassify: fine-tuned model {tuned.ModelId} saved in {FineTunedClassifier.ModelFolder(output)}.");
@@ -120,8 +130,10 @@ internal static class TrainCommand
 
         string output = args.Value("-o") ?? args.Value("--output") ?? throw new UsageException($"train: missing -o <model.ecm>. Usage: {ZeroShotUsage}");
         FewShotClassifierOptions options = ClassifierArguments.Parse("train", args);
+        IReadOnlyList<LocalModel> models = ModelArguments.Parse("train", args);
         string[] labels = [.. labelList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-        using EmbeddingSession session = EmbeddingSession.Open(args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag));
+        using EmbeddingSession session = EmbeddingSession.Open(
+            args.Value(EmbeddingSession.CacheOption), args.Flag(EmbeddingSession.NoCacheFlag), models: LocalModel.CreateAll(models));
         FewShotClassifier classifier;
         try
         {
@@ -134,9 +146,15 @@ internal static class TrainCommand
 
         await classifier.SaveAsync(output, args.Flag("--include-texts"), cancellationToken).ConfigureAwait(false);
         Console.Error.WriteLine(
-            $"embedclassify: saved {output}: {classifier.Labels.Count} classes from their descriptions alone ({string.Join(", ", classifier.Labels)}), {classifier.Model.Dimensions} dimensions.");
+            $"embedclassify: saved {output}: {classifier.Labels.Count} classes from their descriptions alone ({string.Join(", ", classifier.Labels)}), {Dimensions(classifier)} dimensions.");
         return 0;
     }
+
+    // The embedding view's length is the first model's alone; with several models, each one's counts.
+    private static string Dimensions(FewShotClassifier classifier) =>
+        classifier.Generator.GetService<MultiViewEmbeddingGenerator>() is { } views
+            ? $"{views.Dimensions} ({string.Join(" + ", views.Models.Select(m => m.Dimensions))})"
+            : $"{classifier.Model.Dimensions}";
 
     private static async Task<FineTunedModel> FineTuneAsync(
         string dataPath, LabeledExample[] examples, FineTuningOptions options, CancellationToken cancellationToken)

@@ -90,6 +90,11 @@ public sealed class ErrorTests
     }
 
     [TestCase("train", "--include-texts")]
+    [TestCase("train", "--model <name>")]
+    [TestCase("train", "minilm+arctic-xs")]
+    [TestCase("eval", "--model <name>")]
+    [TestCase("predict", "the model(s) the model file names")]
+    [TestCase("suggest", "the model(s) the model file names")]
     [TestCase("predict", "standard input")]
     [TestCase("eval", "--plot")]
     [TestCase("inspect", "saved model")]

@@ -11,7 +11,12 @@ internal sealed class WordHashGenerator : IEmbeddingGenerator<string, Embedding<
 {
     public const int Dimensions = 64;
 
-    private readonly EmbeddingGeneratorMetadata _metadata = new("word-hash", null, "fnv-64", Dimensions);
+    private readonly EmbeddingGeneratorMetadata _metadata;
+
+    /// <param name="providerName">The provider it reports; another name makes it stand in for another model.</param>
+    /// <param name="modelId">The model id it reports.</param>
+    public WordHashGenerator(string providerName = "word-hash", string modelId = "fnv-64") =>
+        _metadata = new EmbeddingGeneratorMetadata(providerName, null, modelId, Dimensions);
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
