@@ -109,7 +109,7 @@ public sealed class MultiViewEmbeddingGenerator : IEmbeddingGenerator<string, Em
     /// <returns>One combined embedding per text, in input order, named by this generator's model id.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> sets <see cref="EmbeddingGenerationOptions.ModelId"/> or <see cref="EmbeddingGenerationOptions.Dimensions"/>.</exception>
-    /// <exception cref="InvalidOperationException">A model returned the wrong number of vectors, or one of a length other than it reports, or one that is empty, all zeros or not finite.</exception>
+    /// <exception cref="InvalidOperationException">A model returned no result, a null embedding, the wrong number of vectors, or one of a length other than it reports, or one that is empty, all zeros or not finite.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
@@ -144,14 +144,14 @@ public sealed class MultiViewEmbeddingGenerator : IEmbeddingGenerator<string, Em
         for (int v = 0; v < calls.Length; v++)
         {
             GeneratedEmbeddings<Embedding<float>> result = calls[v].Result;
-            if (result.Count != texts.Length)
+            if (result?.Count != texts.Length)
             {
-                throw new InvalidOperationException($"The model {_models[v]} returned {result.Count} vectors for {texts.Length} texts.");
+                throw new InvalidOperationException($"The model {_models[v]} returned {(result is null ? "no result" : $"{result.Count} vectors")} for {texts.Length} texts.");
             }
 
             for (int t = 0; t < texts.Length; t++)
             {
-                ReadOnlySpan<float> vector = result[t].Vector.Span;
+                ReadOnlySpan<float> vector = (result[t] ?? throw new InvalidOperationException($"The model {_models[v]} returned a null embedding for text {t}.")).Vector.Span;
                 if (EmbeddingVectorCheck.Problem(vector, _models[v].Dimensions) is { } problem)
                 {
                     throw new InvalidOperationException($"The model {_models[v]} returned {problem} for text {t}.");
