@@ -149,7 +149,7 @@ internal static partial class ModelFile
         {
             if (header.ExampleTexts is null || header.NoneTexts is null || header.UnlabeledTexts is null
                 || header.ExampleTexts.Count != embeddingContents.State.ExampleClasses.Length
-                || header.NoneTexts.Count != embeddingContents.State.NoneExamples.Length / identity.Dimensions
+                || header.NoneTexts.Count != embeddingContents.State.NoneExamples.Length / embeddingContents.State.Dimensions
                 || header.ExampleTexts.Concat(header.NoneTexts).Concat(header.UnlabeledTexts).Any(string.IsNullOrWhiteSpace))
             {
                 throw Invalid("the header's texts are not one text per example");

@@ -401,6 +401,26 @@ public class MultiViewProbeTests
         });
     }
 
+    [Test]
+    public async Task APairClassifierWithNoneExamples_SavedWithTexts_LoadsAndPredictsAsTheOriginal()
+    {
+        using var views = new MultiViewEmbeddingGenerator(Words(), Trigrams());
+        var options = new FewShotClassifierOptions { NoneLabel = "none" };
+        FewShotClassifier original = await FewShotClassifier.CreateAsync(views, [.. Examples, new("the weather is nice", "none"), new("random chatter about nothing", "none")], options);
+        byte[] file = (await SavedAsync(original, includeTexts: true)).ToArray();
+
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(views, new MemoryStream(file));
+        ModelInfo info = await ModelInfo.ReadAsync(new MemoryStream(file));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(info.NoneExampleCount, Is.EqualTo(2));
+            Assert.That(loaded.Views, Is.EqualTo(original.Views));
+            Assert.That((await loaded.PredictBatchAsync(Queries)).Select(p => p.Scores), Is.EqualTo((await original.PredictBatchAsync(Queries)).Select(p => p.Scores)));
+            Assert.That((await loaded.NearestExamplesAsync("claim a free prize", 1))[0].Text, Is.Not.Null);
+        });
+    }
+
     // ---- 5. Odd uses of the public surface -----------------------------------------------------------------------------
 
     [Test]
