@@ -94,6 +94,12 @@ internal static partial class ModelFile
             }
 
             views = [.. header.Views.Select(v => new ModelIdentity(v!.Provider!, v.Model!, v.Dimensions!.Value))];
+            if (views.Where((v, i) => views.Take(i).Any(v.IsCompatibleWith)).Any())
+            {
+                // As MultiViewEmbeddingGenerator refuses: a view must be another model.
+                throw Invalid("the header lists the same model as two views");
+            }
+
             if (!MultiViewEmbeddingGenerator.CombinedIdentity(views).IsCompatibleWith(identity))
             {
                 throw Invalid("the header's embedding model is not the combination of its views' models");

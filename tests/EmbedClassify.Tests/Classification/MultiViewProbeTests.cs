@@ -319,11 +319,14 @@ public class MultiViewProbeTests
         Assert.That(ModelFiles.Header(file), Does.Contain($"\"views\":[{First},{Second}]"));
 
         // Duplicates, made as consistent as a forger can: the header's combination and the nested file agree with them.
+        using var pairViews = new MultiViewEmbeddingGenerator(Words(), Trigrams());
+        byte[] plain = (await SavedAsync(await FewShotClassifier.CreateAsync(pairViews, Examples, NoDescriptions))).ToArray();
         byte[] duplicate = WithSections(
-            ModelFiles.WithHeader(file, h => h
+            ModelFiles.WithHeader(plain, h => h
                 .Replace($"\"views\":[{First},{Second}]", $"\"views\":[{First},{First}]")
-                .Replace("\"model\":\"hashed/words-64+hashed/trigrams-48\",\"dimensions\":112", "\"model\":\"hashed/words-64+hashed/words-64\",\"dimensions\":128")),
+                .Replace("\"model\":\"hashed/words-64\\u002Bhashed/trigrams-48\",\"dimensions\":112", "\"model\":\"hashed/words-64+hashed/words-64\",\"dimensions\":128")),
             s => [.. s.Select(x => x.Name == "embedding.1" ? x with { Data = [.. x.Data.AsSpan(0, 4), .. s.Single(y => y.Name == "embedding").Data] } : x)]);
+        Assert.That(ModelFiles.Header(duplicate), Does.Contain("\"views\":[" + First + "," + First + "]").And.Contain("hashed/words-64\\u002Bhashed/words-64\",\"dimensions\":128"));
         var spoof = new MetadataOnly(new MultiViewEmbeddingGenerator(Words(), Trigrams()), "views", "hashed/words-64+hashed/words-64", 128);
 
         Assert.Multiple(() =>
