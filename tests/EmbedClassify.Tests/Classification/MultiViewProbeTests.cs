@@ -424,6 +424,80 @@ public class MultiViewProbeTests
         });
     }
 
+    // ---- 4. Scale: the pair costs what one model of the same total length costs ------------------------------------------
+
+    [Test]
+    [Explicit("Scale probe: tens of seconds; prints its timings, asserts no wall-clock time")]
+    public async Task Scale_TenThousandClassesOfTwoExamples_PairVersusOneModelOfTheSameLength()
+    {
+        static LabeledExample[] Make(int classes) => [.. Enumerable.Range(0, 2 * classes).Select(i => new LabeledExample($"text {i} of class {i % classes}", $"label-{i % classes}"))];
+        await CompareScaleAsync("10,000 classes x 2 examples", Make(10_000), Make(5_000));
+    }
+
+    [Test]
+    [Explicit("Scale probe: tens of seconds; prints its timings, asserts no wall-clock time")]
+    public async Task Scale_HundredThousandExamplesOverHundredClasses_PairVersusOneModelOfTheSameLength()
+    {
+        static LabeledExample[] Make(int count) => [.. Enumerable.Range(0, count).Select(i => new LabeledExample($"text {i} of class {i % 100}", $"label-{i % 100}"))];
+        await CompareScaleAsync("100 classes x 1,000 examples", Make(100_000), Make(50_000));
+    }
+
+    /// <summary>Times one model and the pair on <paramref name="examples"/>, and the pair on <paramref name="half"/> (half the size) to show linear growth.</summary>
+    private static async Task CompareScaleAsync(string title, LabeledExample[] examples, LabeledExample[] half)
+    {
+        string[] queries = [.. Enumerable.Range(0, 1_000).Select(i => $"query {i}")];
+        LabeledExample[] added = [.. Enumerable.Range(0, 100).Select(i => new LabeledExample($"added text {i}", examples[i * 7 % examples.Length].Label))];
+        var one = new ProbeModel("single-32", 32);
+        using var pair = new MultiViewEmbeddingGenerator(new ProbeModel("a-16", 16), new ProbeModel("b-16", 16));
+
+        // Warm up the code paths (JIT) on a small set first, then measure.
+        await MeasureAsync(one, examples[..200], queries[..10], added[..5]);
+        await MeasureAsync(pair, examples[..200], queries[..10], added[..5]);
+        Dictionary<string, double> single = await MeasureAsync(one, examples, queries, added);
+        Dictionary<string, double> both = await MeasureAsync(pair, examples, queries, added);
+        Dictionary<string, double> halfPair = await MeasureAsync(pair, half, queries, added);
+
+        TestContext.Out.WriteLine($"{title} ({examples.Length:N0} examples, {examples.Select(e => e.Label).Distinct().Count():N0} classes), Environment.ProcessorCount = {Environment.ProcessorCount}");
+        TestContext.Out.WriteLine($"{"step",-24}{"one model (32) ms",18}{"pair (16+16) ms",18}{"ratio",8}{"pair, half size ms",20}{"full/half",10}");
+        foreach (string step in single.Keys)
+        {
+            TestContext.Out.WriteLine(
+                $"{step,-24}{single[step],18:F0}{both[step],18:F0}{both[step] / Math.Max(1, single[step]),8:F2}{halfPair[step],20:F0}{both[step] / Math.Max(1, halfPair[step]),10:F2}");
+        }
+    }
+
+    private static async Task<Dictionary<string, double>> MeasureAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator, LabeledExample[] examples, string[] queries, LabeledExample[] added)
+    {
+        var times = new Dictionary<string, double>();
+        var watch = Stopwatch.StartNew();
+        FewShotClassifier classifier = await FewShotClassifier.CreateAsync(generator, examples);
+        times["CreateAsync"] = watch.Elapsed.TotalMilliseconds;
+
+        watch.Restart();
+        IReadOnlyList<Prediction> predictions = await classifier.PredictBatchAsync(queries);
+        times["PredictBatchAsync(1000)"] = watch.Elapsed.TotalMilliseconds;
+
+        watch.Restart();
+        using var stream = new MemoryStream();
+        await classifier.SaveAsync(stream);
+        times["SaveAsync"] = watch.Elapsed.TotalMilliseconds;
+
+        stream.Position = 0;
+        watch.Restart();
+        FewShotClassifier loaded = await FewShotClassifier.LoadAsync(generator, stream);
+        times["LoadAsync"] = watch.Elapsed.TotalMilliseconds;
+
+        watch.Restart();
+        FewShotClassifier grown = await classifier.AddExamplesAsync(added);
+        times["AddExamplesAsync(100)"] = watch.Elapsed.TotalMilliseconds;
+        times["file MB"] = stream.Length / 1e6;
+
+        Assert.That((await loaded.PredictBatchAsync(queries[..Math.Min(20, queries.Length)])).Select(p => p.Scores), Is.EqualTo(predictions.Take(20).Select(p => p.Scores)));
+        Assert.That(grown.Model.ExampleCount, Is.EqualTo(examples.Length + added.Length));
+        return times;
+    }
+
     // ---- 5. Odd uses of the public surface -----------------------------------------------------------------------------
 
     [Test]
