@@ -77,6 +77,42 @@ public class MultiViewProbeTests
         Assert.That(before.Model.ExampleCount, Is.EqualTo(Examples.Length), "a failed AddExamplesAsync leaves the classifier as it was");
     }
 
+    [TestCase(1e-25f, TestName = "AModelsVector_WhoseLengthUnderflows_ForOneText_IsRefusedNamingTheModel")]
+    [TestCase(1e19f, TestName = "AModelsVector_WhoseLengthOverflows_ForOneText_IsRefusedNamingTheModel")]
+    public async Task AModelsVectorOfExtremeScale_IsRefusedNamingTheModel(float value)
+    {
+        // Finite and not all zeros, yet the model's own view cannot normalize it (VectorMath.Norm sums squares in single
+        // precision): alone, the model's vector would be refused as all zeros or not finite; beside another model's
+        // normal part, the combined vector's length is fine.
+        var good = new ProbeModel("good-model", 16);
+        var bad = new ProbeModel("bad-model", 16);
+        using var views = new MultiViewEmbeddingGenerator(bad, good);
+        FewShotClassifier before = await FewShotClassifier.CreateAsync(views, Examples, NoDescriptions);
+        bad.Generate = (texts, _) => Task.FromResult(Poison(bad, texts, value));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => views.GenerateAsync(["a text", "another text"]), Throws.InvalidOperationException.With.Message.Contains("bad-model"));
+            Assert.That(() => FewShotClassifier.CreateAsync(views, Examples, NoDescriptions), Throws.InvalidOperationException.With.Message.Contains("bad-model"));
+            Assert.That(() => before.PredictAsync("a query"), Throws.InvalidOperationException.With.Message.Contains("bad-model"));
+        });
+    }
+
+    [Test]
+    public async Task TheModels_AreCalledConcurrently()
+    {
+        var a = new ProbeModel("a", 8) { Delay = TimeSpan.FromMilliseconds(600) };
+        var b = new ProbeModel("b", 8) { Delay = TimeSpan.FromMilliseconds(600) };
+        var c = new ProbeModel("c", 8) { Delay = TimeSpan.FromMilliseconds(600) };
+        using var views = new MultiViewEmbeddingGenerator(a, b, c);
+        await views.GenerateAsync(["warm"]);
+
+        var watch = Stopwatch.StartNew();
+        await views.GenerateAsync(["x", "y"]);
+        TestContext.Out.WriteLine($"three models of 600 ms each: {watch.ElapsedMilliseconds} ms");
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromMilliseconds(1700)), "three 600 ms calls in sequence take at least 1800 ms");
+    }
+
     [Test]
     public void AModelThatThrows_FailsTheCallWithItsOwnException_WhetherFaultedOrThrownSynchronously()
     {
