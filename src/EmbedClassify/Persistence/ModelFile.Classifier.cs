@@ -94,9 +94,10 @@ internal static partial class ModelFile
             }
 
             views = [.. header.Views.Select(v => new ModelIdentity(v!.Provider!, v.Model!, v.Dimensions!.Value))];
-            if (views.Where((v, i) => views.Take(i).Any(v.IsCompatibleWith)).Any())
+            // As MultiViewEmbeddingGenerator refuses: a view must be another model (compared as IsCompatibleWith does, in
+            // linear time: a forged header may list any number of views).
+            if (views.DistinctBy(v => (v.ProviderName.ToUpperInvariant(), v.ModelId.ToUpperInvariant(), v.Dimensions)).Count() != views.Length)
             {
-                // As MultiViewEmbeddingGenerator refuses: a view must be another model.
                 throw Invalid("the header lists the same model as two views");
             }
 

@@ -382,6 +382,25 @@ public class MultiViewProbeTests
     }
 
     [Test]
+    public async Task AHeaderListingTensOfThousandsOfViews_IsRefusedInLinearTime()
+    {
+        byte[] file = await PairFileAsync();
+        const int Count = 50_000;
+        string many = string.Join(",", Enumerable.Range(0, Count).Select(i => $"{{\"provider\":\"p\",\"model\":\"m{i}\",\"dimensions\":1}}"));
+        string combined = string.Join("+", Enumerable.Range(0, Count).Select(i => $"p/m{i}"));
+        byte[] forged = ModelFiles.WithHeader(file, h => System.Text.RegularExpressions.Regex.Replace(
+            h, "\"embedding\":\\{[^}]*\\},\"views\":\\[[^\\]]*\\]", $"\"embedding\":{{\"provider\":\"views\",\"model\":\"{combined}\",\"dimensions\":{Count}}},\"views\":[{many}]"));
+        Assert.That(ModelFiles.Header(forged), Does.Contain("\"model\":\"m49999\""));
+
+        var watch = Stopwatch.StartNew();
+        Assert.That(() => ModelInfo.ReadAsync(new MemoryStream(forged)), Throws.TypeOf<InvalidDataException>());
+        TestContext.Out.WriteLine($"{Count:N0} views refused in {watch.ElapsedMilliseconds} ms");
+
+        // A check of every pair of views takes over a billion comparisons here (tens of seconds); a linear one, milliseconds.
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+    }
+
+    [Test]
     public async Task ADescribedLabelsSection_OnAPairFileWithExamples_IsInvalidData()
     {
         byte[] file = await PairFileAsync();
