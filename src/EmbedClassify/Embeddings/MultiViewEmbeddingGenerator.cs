@@ -109,7 +109,7 @@ public sealed class MultiViewEmbeddingGenerator : IEmbeddingGenerator<string, Em
     /// <returns>One combined embedding per text, in input order, named by this generator's model id.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> sets <see cref="EmbeddingGenerationOptions.ModelId"/> or <see cref="EmbeddingGenerationOptions.Dimensions"/>.</exception>
-    /// <exception cref="InvalidOperationException">A model returned the wrong number of vectors, or one of a length other than it reports, or one that is empty, all zeros or not finite.</exception>
+    /// <exception cref="InvalidOperationException">A model returned no result, a null embedding, the wrong number of vectors, or one of a length other than it reports, or one that is empty, all zeros, not finite or of a length that underflows or overflows in single precision.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
@@ -144,17 +144,25 @@ public sealed class MultiViewEmbeddingGenerator : IEmbeddingGenerator<string, Em
         for (int v = 0; v < calls.Length; v++)
         {
             GeneratedEmbeddings<Embedding<float>> result = calls[v].Result;
-            if (result.Count != texts.Length)
+            if (result?.Count != texts.Length)
             {
-                throw new InvalidOperationException($"The model {_models[v]} returned {result.Count} vectors for {texts.Length} texts.");
+                throw new InvalidOperationException($"The model {_models[v]} returned {(result is null ? "no result" : $"{result.Count} vectors")} for {texts.Length} texts.");
             }
 
             for (int t = 0; t < texts.Length; t++)
             {
-                ReadOnlySpan<float> vector = result[t].Vector.Span;
+                ReadOnlySpan<float> vector = (result[t] ?? throw new InvalidOperationException($"The model {_models[v]} returned a null embedding for text {t}.")).Vector.Span;
                 if (EmbeddingVectorCheck.Problem(vector, _models[v].Dimensions) is { } problem)
                 {
                     throw new InvalidOperationException($"The model {_models[v]} returned {problem} for text {t}.");
+                }
+
+                // Each view normalizes its part on its own: a part whose length is 0 or infinite in single precision has no
+                // direction there, even when the combined vector's length is fine.
+                if (VectorMath.Norm(vector) is var norm && (norm == 0 || !float.IsFinite(norm)))
+                {
+                    throw new InvalidOperationException(
+                        $"The model {_models[v]} returned a vector whose length {(norm == 0 ? "underflows to 0" : "overflows")} in single precision for text {t}.");
                 }
 
                 vector.CopyTo(combined[t].AsSpan(_offsets[v]));

@@ -94,6 +94,13 @@ internal static partial class ModelFile
             }
 
             views = [.. header.Views.Select(v => new ModelIdentity(v!.Provider!, v.Model!, v.Dimensions!.Value))];
+            // As MultiViewEmbeddingGenerator refuses: a view must be another model (compared as IsCompatibleWith does, in
+            // linear time: a forged header may list any number of views).
+            if (views.DistinctBy(v => (v.ProviderName.ToUpperInvariant(), v.ModelId.ToUpperInvariant(), v.Dimensions)).Count() != views.Length)
+            {
+                throw Invalid("the header lists the same model as two views");
+            }
+
             if (!MultiViewEmbeddingGenerator.CombinedIdentity(views).IsCompatibleWith(identity))
             {
                 throw Invalid("the header's embedding model is not the combination of its views' models");
@@ -149,7 +156,7 @@ internal static partial class ModelFile
         {
             if (header.ExampleTexts is null || header.NoneTexts is null || header.UnlabeledTexts is null
                 || header.ExampleTexts.Count != embeddingContents.State.ExampleClasses.Length
-                || header.NoneTexts.Count != embeddingContents.State.NoneExamples.Length / identity.Dimensions
+                || header.NoneTexts.Count != embeddingContents.State.NoneExamples.Length / embeddingContents.State.Dimensions
                 || header.ExampleTexts.Concat(header.NoneTexts).Concat(header.UnlabeledTexts).Any(string.IsNullOrWhiteSpace))
             {
                 throw Invalid("the header's texts are not one text per example");
