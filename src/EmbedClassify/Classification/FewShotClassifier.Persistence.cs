@@ -114,10 +114,12 @@ public sealed partial class FewShotClassifier
             throw ModelFile.Invalid("the calibration section's unlabelled texts differ from the embedding view's");
         }
 
+        // A set, so that a forged file with many views is checked in linear time.
+        var viewSections = new HashSet<string>(Enumerable.Range(1, extraViews.Length).Select(EmbeddingViewName), StringComparer.Ordinal);
         foreach (string known in contents.Sections.Keys)
         {
             if (known is not (ModelSection.EmbeddingName or ModelSection.WordsName or ModelSection.CalibrationName or DescribedSectionName)
-                && !Enumerable.Range(1, extraViews.Length).Any(v => known == EmbeddingViewName(v)))
+                && !viewSections.Contains(known))
             {
                 throw ModelFile.Invalid($"the file has a section '{known}' that this library does not know");
             }

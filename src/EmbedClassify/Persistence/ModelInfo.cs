@@ -30,7 +30,7 @@ public sealed class ModelInfo
         Temperature = classifier.Temperature;
         SchemaVersion = schemaVersion;
         Identity = identity;
-        Models = [identity];
+        Models = Array.AsReadOnly(new[] { identity });
         CreatedUtc = createdUtc;
         Options = options;
         Views = views;
@@ -172,7 +172,7 @@ public sealed class ModelInfo
             classifier.Texts is not null,
             loaded)
         {
-            Models = classifier.Views ?? [classifier.Identity],
+            Models = Array.AsReadOnly(classifier.Views ?? [classifier.Identity]),
         };
     }
 }

@@ -159,6 +159,7 @@ public class FewShotClassifierMultiViewTests
             }
 
             Assert.That(info.Models.Select(m => m.ToString()), Is.EqualTo(new[] { "hashed/words-64 (64 dimensions)", "hashed/trigrams-48 (48 dimensions)" }));
+            Assert.That(info.Models, Is.Not.InstanceOf<ModelIdentity[]>(), "a cast must not let a caller rename a model of the info");
             Assert.That(info.Identity.ModelId, Is.EqualTo("hashed/words-64+hashed/trigrams-48"));
             Assert.That(info.Views, Is.EqualTo(new[] { "embedding", "embedding.1", "words" }));
             Assert.That(Encoding.UTF8.GetString(file), Does.Not.Contain("monday"));
