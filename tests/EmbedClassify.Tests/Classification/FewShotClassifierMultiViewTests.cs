@@ -7,7 +7,7 @@ namespace EmbedClassify.Tests.Classification;
 
 public class FewShotClassifierMultiViewTests
 {
-    private static readonly LabeledExample[] Examples =
+    internal static readonly LabeledExample[] Examples =
     [
         new("win a free prize now", "spam"),
         new("cheap pills free offer", "spam"),
@@ -20,7 +20,7 @@ public class FewShotClassifierMultiViewTests
         new("water the plants and the roses", "garden"),
     ];
 
-    private static readonly string[] Queries =
+    internal static readonly string[] Queries =
     [
         "claim a free prize", "team lunch on monday", "roses in the garden", "free pills offer", "monday agenda", "plant the roses",
     ];

@@ -15,23 +15,10 @@ namespace EmbedClassify.Tests.Classification;
 /// </summary>
 public class MultiViewProbeTests
 {
-    private static readonly LabeledExample[] Examples =
-    [
-        new("win a free prize now", "spam"),
-        new("cheap pills free offer", "spam"),
-        new("free money claim your prize", "spam"),
-        new("meeting notes for monday", "ham"),
-        new("lunch with the team on monday", "ham"),
-        new("agenda for the team meeting", "ham"),
-        new("the garden needs water today", "garden"),
-        new("plant tomatoes in the garden", "garden"),
-        new("water the plants and the roses", "garden"),
-    ];
+    // The same texts as the behaviour tests, so that a probe's failure reads against a case those tests describe.
+    private static readonly LabeledExample[] Examples = FewShotClassifierMultiViewTests.Examples;
 
-    private static readonly string[] Queries =
-    [
-        "claim a free prize", "team lunch on monday", "roses in the garden", "free pills offer", "monday agenda", "plant the roses",
-    ];
+    private static readonly string[] Queries = FewShotClassifierMultiViewTests.Queries;
 
     private static readonly FewShotClassifierOptions NoDescriptions = new() { LabelNamesAsDescriptions = false };
 
