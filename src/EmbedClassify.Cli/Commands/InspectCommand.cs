@@ -46,10 +46,10 @@ internal static class InspectCommand
         else
         {
             // Every model is needed to load the classifier, in this order; each line names the view it feeds (the
-            // first model's view is "embedding", the next ones' "embedding.1" and on).
+            // embedding views come first in Views, one per model in the same order).
             Add(table, "Embedding models", string.Join('\n', info.Models.Select((m, i) => string.Create(
                 CultureInfo.InvariantCulture,
-                $"{m.ProviderName}/{m.ModelId} ({m.Dimensions} dimensions, view {(i == 0 ? ClassifierView.EmbeddingName : $"{ClassifierView.EmbeddingName}.{i}")})"))));
+                $"{m.ProviderName}/{m.ModelId} ({m.Dimensions} dimensions, view {info.Views[i]})"))));
         }
 
         if (EmbedClassify.FineTuning.FineTunedModel.IsFineTunedModelId(info.Identity.ModelId))

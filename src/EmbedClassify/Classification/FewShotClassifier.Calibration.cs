@@ -151,7 +151,7 @@ public sealed partial class FewShotClassifier
         EmbeddingClassifier embedding, EmbeddingClassifier[] extraViews, WordView? words, Calibration calibration, TermVector[] noneTerms)
     {
         ReadOnlyMemory<float>[] none = JoinedRows(embedding, extraViews, e => e.NoneRows());
-        int[] offsets = OffsetsOf([embedding.Dimensions, .. extraViews.Select(v => v.Dimensions)]);
+        int[] offsets = OffsetsOf(embedding, extraViews);
         var top = new float[none.Length];
         var logits = new float[embedding.Labels.Count];
         var scratch = new float[embedding.Labels.Count];

@@ -103,7 +103,7 @@ public sealed partial class FewShotClassifier
         }
 
         (Calibration calibration, Description[] descriptions, TermVector[] noneTerms, TermVector[] unlabeledTerms, TermHashes[]? noneHashes, TermHashes[]? unlabeledHashes) =
-            Decode(calibrationSection, reader => ReadCalibration(reader, calibrationSection.Version, embedding, OffsetsOf([embedding.Dimensions, .. extraViews.Select(v => v.Dimensions)]), words));
+            Decode(calibrationSection, reader => ReadCalibration(reader, calibrationSection.Version, embedding, OffsetsOf(embedding, extraViews), words));
         if ((noneHashes?.Length ?? noneTerms.Length) != (words is null ? 0 : embedding.NoneRows().Length))
         {
             throw ModelFile.Invalid("the calibration section's none examples differ from the embedding view's");
@@ -320,13 +320,10 @@ public sealed partial class FewShotClassifier
             }
 
             // As the generator's vectors are checked when embedded (each model's part on its own): a refit divides by this length.
-            for (int v = 0; v + 1 < offsets.Length; v++)
+            float norm = UnusablePartLength(vector, offsets);
+            if (!float.IsFinite(norm) || norm == 0)
             {
-                float norm = VectorMath.Norm(ViewPart(vector, offsets, v));
-                if (!float.IsFinite(norm) || norm == 0)
-                {
-                    throw ModelFile.Invalid("a label description's vector is all zeros or so large that its length overflows");
-                }
+                throw ModelFile.Invalid("a label description's vector is all zeros or so large that its length overflows");
             }
 
             descriptions[i] = new Description(label, text, vector);

@@ -114,13 +114,7 @@ public sealed partial class FewShotClassifier
 
             // Checked here rather than left to the prediction, which would name its own parameter, not this vector; a
             // zero vector would be scored as a text with no direction instead of refused as the generator's is.
-            float norm = 1;
-            for (int v = 0; v + 1 < _viewOffsets.Length && float.IsFinite(norm) && norm != 0; v++)
-            {
-                // Each model's part on its own: a combined vector with one model's part all zeros is unusable too.
-                norm = VectorMath.Norm(ViewPart(vector, _viewOffsets, v));
-            }
-
+            float norm = UnusablePartLength(vector, _viewOffsets);
             if (!float.IsFinite(norm) || norm == 0)
             {
                 throw new ArgumentException(

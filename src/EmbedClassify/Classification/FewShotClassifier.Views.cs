@@ -29,6 +29,29 @@ public sealed partial class FewShotClassifier
                 $"The generator combines models of {views.Dimensions} dimensions in all, but returned vectors of length {vectorLength}.");
     }
 
+    /// <summary>Returns where each of these embedding views starts in a combined vector, and where the last one ends.</summary>
+    private static int[] OffsetsOf(EmbeddingClassifier embedding, EmbeddingClassifier[] extraViews) =>
+        OffsetsOf([embedding.Dimensions, .. extraViews.Select(v => v.Dimensions)]);
+
+    /// <summary>
+    /// Returns the length of the first view's part of a combined vector that has no direction (0, or not finite in single
+    /// precision), or 1 when every part has one: each view normalizes its part on its own, so one such part makes the
+    /// whole vector unusable even when its own length is fine.
+    /// </summary>
+    private static float UnusablePartLength(ReadOnlySpan<float> vector, int[] offsets)
+    {
+        for (int v = 0; v + 1 < offsets.Length; v++)
+        {
+            float norm = VectorMath.Norm(ViewPart(vector, offsets, v));
+            if (!float.IsFinite(norm) || norm == 0)
+            {
+                return norm;
+            }
+        }
+
+        return 1;
+    }
+
     /// <summary>Returns where each view starts in a combined vector, and where the last one ends.</summary>
     private static int[] OffsetsOf(IEnumerable<int> dimensions)
     {

@@ -108,7 +108,7 @@ public sealed partial class FewShotClassifier
         Generator = generator;
         _embedding = embedding;
         _extraViews = extraViews;
-        _viewOffsets = OffsetsOf([embedding.Dimensions, .. extraViews.Select(v => v.Dimensions)]);
+        _viewOffsets = OffsetsOf(embedding, extraViews);
         _words = words;
         _options = options;
         _calibration = calibration;

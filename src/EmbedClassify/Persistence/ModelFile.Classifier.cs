@@ -140,7 +140,7 @@ internal static partial class ModelFile
             throw Invalid($"the embedding section has version {embeddingSection.Version}, which this library does not read");
         }
 
-        ModelContents embeddingContents = ParseSchema1(CheckNestedSchema1(embeddingSection.Data.Span));
+        ModelContents embeddingContents = ParseNested(embeddingSection.Data.Span);
         if (!embeddingContents.Identity.IsCompatibleWith(views?[0] ?? identity) || !embeddingContents.State.Labels.SequenceEqual(labels, StringComparer.Ordinal))
         {
             throw Invalid("the embedding section's model or labels differ from the header's");
@@ -172,7 +172,7 @@ internal static partial class ModelFile
         return new ClassifierContents(identity, created, labels, options, embeddingContents, sections, texts, views);
     }
 
-    /// <summary>Verifies and decodes a schema-1 model nested in a section of a schema-2 file (another model's embedding view).</summary>
+    /// <summary>Verifies and decodes a schema-1 model nested in a section of a schema-2 file (an embedding view).</summary>
     public static ModelContents ParseNested(ReadOnlySpan<byte> nested) => ParseSchema1(CheckNestedSchema1(nested));
 
     /// <summary>Returns the nested file if it is schema 1; a nested schema-2 file would let a crafted file recurse.</summary>

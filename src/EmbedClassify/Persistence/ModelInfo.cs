@@ -10,6 +10,7 @@ public sealed class ModelInfo
     private ModelInfo(
         int schemaVersion,
         ModelIdentity identity,
+        ModelIdentity[] models,
         DateTime createdUtc,
         FewShotClassifierOptions options,
         IReadOnlyList<string> views,
@@ -30,7 +31,7 @@ public sealed class ModelInfo
         Temperature = classifier.Temperature;
         SchemaVersion = schemaVersion;
         Identity = identity;
-        Models = Array.AsReadOnly(new[] { identity });
+        Models = Array.AsReadOnly(models);
         CreatedUtc = createdUtc;
         Options = options;
         Views = views;
@@ -51,7 +52,7 @@ public sealed class ModelInfo
     /// Gets every embedding model the classifier needs, in view order: <see cref="Identity"/> alone, or each model that a
     /// <see cref="MultiViewEmbeddingGenerator"/> combined (whose combination <see cref="Identity"/> then is).
     /// </summary>
-    public IReadOnlyList<ModelIdentity> Models { get; private init; } = [];
+    public IReadOnlyList<ModelIdentity> Models { get; }
 
     /// <summary>Gets when the model was saved, in UTC.</summary>
     public DateTime CreatedUtc { get; }
@@ -148,7 +149,7 @@ public sealed class ModelInfo
             ModelState state = contents.State;
             int d = state.Dimensions;
             return new ModelInfo(
-                ModelFile.SchemaVersion, contents.Identity, contents.CreatedUtc, state.Options, [ClassifierView.EmbeddingName], state.Labels,
+                ModelFile.SchemaVersion, contents.Identity, [contents.Identity], contents.CreatedUtc, state.Options, [ClassifierView.EmbeddingName], state.Labels,
                 state.ExampleClasses.Length, state.NoneExamples.Length / d, state.InputUnlabeled.Length / d, contents.ExampleTexts is not null,
                 new FewShotClassifier(NoGenerator.Instance, EmbeddingClassifier.FromContents(contents, expected: null)));
         }
@@ -162,6 +163,7 @@ public sealed class ModelInfo
         return new ModelInfo(
             ModelFile.LatestSchemaVersion,
             classifier.Identity,
+            classifier.Views ?? [classifier.Identity],
             classifier.CreatedUtc,
             classifier.Options,
             [.. loaded.Views.Select(v => v.Name)],
@@ -170,9 +172,6 @@ public sealed class ModelInfo
             embedding.NoneExamples.Length / dimensions,
             embedding.InputUnlabeled.Length / dimensions,
             classifier.Texts is not null,
-            loaded)
-        {
-            Models = Array.AsReadOnly(classifier.Views ?? [classifier.Identity]),
-        };
+            loaded);
     }
 }
